@@ -1,0 +1,28 @@
+import { CapabilityNotSupportedError, ValidationError, type CardFunds, type CardIssuing, type ProgramAdmin, type SpeiRail } from '#libs/domain';
+import { CardProviders } from './card-providers.js';
+
+describe('CardProviders (routing by the owning provider)', () => {
+  const issuing = { provider: 'necipco' } as CardIssuing;
+  const providers = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail);
+
+  it('routes to the ports the provider registered', () => {
+    expect(providers.issuing('necipco')).toBe(issuing);
+    expect(providers.choose()).toBe('necipco');
+  });
+
+  it('an operation the owning provider lacks is CapabilityNotSupportedError naming the capability (422)', () => {
+    expect(() => providers.spei('necipco')).toThrow(CapabilityNotSupportedError);
+    const e = (() => {
+      try {
+        providers.funds('bcs');
+      } catch (err) {
+        return err as CapabilityNotSupportedError;
+      }
+    })();
+    expect(e).toMatchObject({ provider: 'bcs', capability: 'card_funds' });
+  });
+
+  it('an unknown provider asked for at creation is a 400', () => {
+    expect(() => providers.choose('acme')).toThrow(ValidationError);
+  });
+});

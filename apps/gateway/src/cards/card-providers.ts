@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CapabilityNotSupportedError, CardFunds, CardIssuing, ProgramAdmin, SpeiRail, ValidationError } from '#libs/domain';
+
+export type CardCapability = 'card_issuing' | 'card_funds' | 'program_admin' | 'spei_from_card';
+
+/** Providers a card, cardholder or client can belong to (the gateway stores the name at creation). */
+export const CARD_PROVIDERS = ['necipco'] as const;
+export type CardProviderName = (typeof CARD_PROVIDERS)[number];
+export const DEFAULT_CARD_PROVIDER: CardProviderName = 'necipco';
+
+interface ProviderPorts {
+  issuing?: CardIssuing;
+  funds?: CardFunds;
+  program?: ProgramAdmin;
+  spei?: SpeiRail;
+}
+
+/**
+ * Routes an operation to the provider that owns the card (or cardholder, or client). Each provider
+ * registers the ports it implements; one it lacks is a CapabilityNotSupportedError (422) naming the
+ * capability. To plug BCS or Credencial in: inject their port bindings here and add them to `ports`.
+ */
+@Injectable()
+export class CardProviders {
+  private readonly ports: Record<string, ProviderPorts>;
+
+  constructor(
+    @Inject(CardIssuing) issuing: CardIssuing,
+    @Inject(CardFunds) funds: CardFunds,
+    @Inject(ProgramAdmin) program: ProgramAdmin,
+    @Inject(SpeiRail) spei: SpeiRail,
+  ) {
+    this.ports = { necipco: { issuing, funds, program, spei } };
+  }
+
+  /** The provider for a new resource: the one asked for, else the default. */
+  choose(requested?: string): CardProviderName {
+    const name = requested ?? DEFAULT_CARD_PROVIDER;
+    if (!(CARD_PROVIDERS as readonly string[]).includes(name)) throw new ValidationError(`unknown provider ${name}`, { field: 'provider' }, 'unknown_provider');
+    return name as CardProviderName;
+  }
+
+  issuing(provider: string): CardIssuing {
+    return this.get(provider, 'issuing', 'card_issuing');
+  }
+
+  funds(provider: string): CardFunds {
+    return this.get(provider, 'funds', 'card_funds');
+  }
+
+  program(provider: string): ProgramAdmin {
+    return this.get(provider, 'program', 'program_admin');
+  }
+
+  spei(provider: string): SpeiRail {
+    return this.get(provider, 'spei', 'spei_from_card');
+  }
+
+  private get<K extends keyof ProviderPorts>(provider: string, port: K, capability: CardCapability): NonNullable<ProviderPorts[K]> {
+    const impl = this.ports[provider]?.[port];
+    if (!impl) throw new CapabilityNotSupportedError(provider, capability);
+    return impl as NonNullable<ProviderPorts[K]>;
+  }
+}

@@ -1,0 +1,162 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseFilters } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Money } from '#libs/domain';
+import { runWithFaults } from './sandbox-faults.js';
+import { CredencialHttpError, CredencialSandboxExceptionFilter } from './credencial-sandbox.errors.js';
+import { CREDENCIAL_SANDBOX_OPERATIONS, CredencialSandboxService } from './credencial-sandbox.service.js';
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new CredencialHttpError(400, 'El cuerpo debe ser un objeto');
+  return body as Record<string, unknown>;
+}
+
+const toError = (status: number, message: string) => new CredencialHttpError(status, message);
+
+/** The Credencial document's paths, under /credential. */
+@ApiTags('Credencial')
+@Controller('credential')
+@UseFilters(CredencialSandboxExceptionFilter)
+export class CredencialSandboxController {
+  constructor(@Inject(CredencialSandboxService) private readonly credencial: CredencialSandboxService) {}
+
+  @Post('nomination/:card_number')
+  @HttpCode(200)
+  nominate(@Param('card_number') cardNumber: string, @Body() body: unknown) {
+    return runWithFaults(this.credencial.faults, 'nomination', () => this.credencial.nominate(cardNumber, asObject(body)), toError);
+  }
+
+  @Get('cards/:account_number/status')
+  status(@Param('account_number') accountNumber: string) {
+    return runWithFaults(this.credencial.faults, 'get_status', () => this.credencial.status(accountNumber), toError);
+  }
+
+  @Put('cards/:account_number/status')
+  updateStatus(@Param('account_number') accountNumber: string, @Body() body: unknown) {
+    return runWithFaults(this.credencial.faults, 'update_status', () => this.credencial.updateStatus(accountNumber, asObject(body)), toError);
+  }
+
+  @Post('cards/:account_number/initial_nip')
+  @HttpCode(200)
+  initialNip(@Param('account_number') accountNumber: string, @Body() body: unknown) {
+    return runWithFaults(this.credencial.faults, 'initial_nip', () => this.credencial.initialNip(accountNumber, asObject(body)), toError);
+  }
+
+  @Post('cards/:account_number/update_nip')
+  @HttpCode(200)
+  updateNip(@Param('account_number') accountNumber: string, @Body() body: unknown) {
+    return runWithFaults(this.credencial.faults, 'update_nip', () => this.credencial.updateNip(accountNumber, asObject(body)), toError);
+  }
+}
+
+function amountOf(body: Record<string, unknown>): Money {
+  try {
+    const currency = String(body.currency ?? '484') === '840' ? 'USD' : 'MXN';
+    return Money.parse(String(body.amount ?? ''), currency);
+  } catch {
+    throw new CredencialHttpError(400, 'amount must be a decimal with at most 2 decimals');
+  }
+}
+
+const optString = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Sandbox-only controls: planned failures, a card's plastic data (expiry, CVC) for tests, and the
+ * DEBIT / REVERSE / BALANCE / MOVEMENTS webhooks on demand (answered with the payload; sending is a later step).
+ */
+@ApiTags('Credencial sandbox controls')
+@Controller('credential/_sandbox')
+@UseFilters(CredencialSandboxExceptionFilter)
+export class CredencialSandboxAdminController {
+  constructor(@Inject(CredencialSandboxService) private readonly credencial: CredencialSandboxService) {}
+
+  /** { count, mode?: error|timeout|after_processing, status?, delay_ms?, operation?: nomination|get_status|update_status|initial_nip|update_nip } */
+  @Post('failures')
+  @HttpCode(201)
+  addFailures(@Body() body: unknown) {
+    const plan = this.credencial.faults.add(asObject(body), CREDENCIAL_SANDBOX_OPERATIONS);
+    if (typeof plan === 'string') throw new CredencialHttpError(400, plan);
+    return { planned: plan, pending: this.credencial.faults.pending() };
+  }
+
+  @Get('failures')
+  failures() {
+    return { pending: this.credencial.faults.pending() };
+  }
+
+  @Delete('failures')
+  @HttpCode(204)
+  clearFailures(): void {
+    this.credencial.faults.clear();
+  }
+
+  @Post('reset')
+  @HttpCode(204)
+  reset(): void {
+    this.credencial.reset();
+  }
+
+  /** The card as the processor sees it, with the plastic's expiry and CVC (sandbox only); never the card number or NIP. */
+  @Get('cards/:account_number')
+  card(@Param('account_number') accountNumber: string) {
+    const card = this.credencial.card(accountNumber);
+    if (!card) throw new CredencialHttpError(404, 'Tarjeta no encontrada');
+    return {
+      account_number: card.accountNumber,
+      masked_pan: card.maskedPan,
+      emi_account_reference: card.emiAccountReference,
+      emi_account_identifier: card.emiAccountIdentifier,
+      status: card.statusCode,
+      card_expiration: card.expiration,
+      card_security_code: card.securityCode,
+      has_nip: card.nipHash !== undefined,
+      cardholder: card.cardholder,
+    };
+  }
+
+  /** { nip } -> { matches } (sandbox only). */
+  @Post('cards/:account_number/nip-check')
+  @HttpCode(200)
+  nipCheck(@Param('account_number') accountNumber: string, @Body() body: unknown) {
+    return { matches: this.credencial.nipMatches(accountNumber, String(asObject(body).nip ?? '')) };
+  }
+
+  /** { amount: "99.90", currency?: 484|840, origin?, reference?, trade_name?, terminal?, city? } -> DEBIT webhook. */
+  @Post('cards/:account_number/debit')
+  @HttpCode(200)
+  debit(@Param('account_number') accountNumber: string, @Body() body: unknown) {
+    const b = asObject(body);
+    const payload = this.credencial.buildDebitWebhook(accountNumber, {
+      amount: amountOf(b),
+      origin: optString(b.origin),
+      reference: optString(b.reference),
+      tradeName: optString(b.trade_name),
+      terminal: optString(b.terminal),
+      city: optString(b.city),
+    });
+    return { webhook: this.credencial.emit('debit', payload).payload };
+  }
+
+  /** { amount, reference (the debit's), reverse_reason?, currency? } -> REVERSE DEBIT webhook. */
+  @Post('cards/:account_number/reverse')
+  @HttpCode(200)
+  reverse(@Param('account_number') accountNumber: string, @Body() body: unknown) {
+    const b = asObject(body);
+    const reference = optString(b.reference);
+    if (!reference) throw new CredencialHttpError(400, 'reference (of the debit) is required');
+    const payload = this.credencial.buildReverseWebhook(accountNumber, { amount: amountOf(b), reference, reverseReason: optString(b.reverse_reason), origin: optString(b.origin) });
+    return { webhook: this.credencial.emit('reverse', payload).payload };
+  }
+
+  @Post('cards/:account_number/balance')
+  @HttpCode(200)
+  balance(@Param('account_number') accountNumber: string) {
+    return { webhook: this.credencial.emit('balance', this.credencial.buildBalanceWebhook(accountNumber)).payload };
+  }
+
+  @Post('cards/:account_number/movements')
+  @HttpCode(200)
+  movements(@Param('account_number') accountNumber: string) {
+    return { webhook: this.credencial.emit('movements', this.credencial.buildMovementsWebhook(accountNumber)).payload };
+  }
+}

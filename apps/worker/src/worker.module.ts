@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { QueueModule } from '#libs/queue';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
+import { InboxModule } from '#libs/inbox';
+import { WebhookProcessor } from './webhooks/webhook.processor.js';
+import { WebhookSweeper } from './webhooks/webhook-sweeper.service.js';
+import { WorkerRunner } from './worker-runner.service.js';
+import { PROCESSORS, WORKER_LOGGER } from './worker.tokens.js';
+
+/** Every processor this worker runs; a new queue's processor is added here. */
+const PROCESSOR_CLASSES = [MaintenanceProcessor, WebhookProcessor];
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, InboxModule],
+      providers: [
+        ...PROCESSOR_CLASSES,
+        { provide: PROCESSORS, inject: PROCESSOR_CLASSES, useFactory: (...processors: unknown[]) => processors },
+        { provide: WORKER_LOGGER, useValue: logger },
+        WorkerRunner,
+        WebhookSweeper,
+      ],
+    };
+  }
+}

@@ -1,0 +1,177 @@
+// Ledger benchmark: `npm run bench:ledger` (add `-- --seconds N` for shorter phases).
+// On its own fresh database: postings through LedgerService at concurrency 8 over 1,000 accounts, then with one
+// side always the same hot account (batched), then the equivalent SQL work straight through the pg client as the
+// baseline, in the same process. The last line is the summary the issue asks for.
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { testServers } from '#libs/config';
+import { createDatabase, DatabasePool, dropDatabase, migrate, PrismaService } from '#libs/database';
+import { LedgerService, type TransferInput } from '#libs/ledger';
+
+const CONCURRENCY = 8;
+const ACCOUNTS = 1000;
+const HOT_BATCH = 10;
+const AMOUNT = 100n; // 1.00
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+interface PhaseResult {
+  name: string;
+  units: number;
+  calls: number;
+  errors: number;
+  seconds: number;
+  rate: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `step` in CONCURRENCY loops for `seconds`; each call reports how many postings it made. */
+async function phase(name: string, seconds: number, step: (worker: number, i: number) => Promise<number>, warmupSeconds = 2): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  let units = 0;
+  let errors = 0;
+  let firstError: unknown;
+  // Call numbers keep counting across warm-up and measurement, so every call gets fresh idempotency keys.
+  const next = Array.from({ length: CONCURRENCY }, () => 0);
+  const runFor = async (ms: number, measure: boolean) => {
+    const end = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
+        while (performance.now() < end) {
+          const i = next[worker]++;
+          const t0 = performance.now();
+          try {
+            const n = await step(worker, i);
+            if (measure) {
+              units += n;
+              latencies.push(performance.now() - t0);
+            }
+          } catch (err) {
+            if (measure) errors++;
+            firstError ??= err;
+          }
+        }
+      }),
+    );
+  };
+  await runFor(warmupSeconds * 1000, false);
+  const t0 = performance.now();
+  await runFor(seconds * 1000, true);
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  const r: PhaseResult = { name, units, calls: latencies.length, errors, seconds: elapsed, rate: units / elapsed, p50: pct(0.5), p99: pct(0.99) };
+  console.log(
+    `${name.padEnd(34)} ${String(units).padStart(7)} postings in ${elapsed.toFixed(1)} s = ${r.rate.toFixed(0).padStart(5)}/s` +
+      `  (calls ${r.calls}, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors})`,
+  );
+  if (errors > 0) console.log(`  first error: ${(firstError as Error)?.message ?? firstError}`);
+  return r;
+}
+
+function pick(n: number): [number, number] {
+  const a = Math.floor(Math.random() * n);
+  let b = Math.floor(Math.random() * (n - 1));
+  if (b >= a) b++;
+  return [a, b];
+}
+
+async function main(): Promise<void> {
+  const seconds = arg('seconds', 20);
+  const servers = testServers();
+  const database = `pasarela_bench_${randomBytes(4).toString('hex')}`;
+  const url = await createDatabase(servers.postgresUrl, database);
+  const pool = new DatabasePool(url, CONCURRENCY);
+  const prisma = new PrismaService(pool);
+  const baselinePool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  try {
+    await migrate(url, path.resolve('prisma/migrations'));
+    const ledger = new LedgerService(pool, prisma);
+    const { rows: settings } = await pool.query(`select current_setting('server_version') v, current_setting('synchronous_commit') sc, current_setting('fsync') f`);
+    console.log(`ledger bench: ${seconds} s per phase, concurrency ${CONCURRENCY}, ${ACCOUNTS} accounts, Postgres ${settings[0].v} (synchronous_commit=${settings[0].sc}, fsync=${settings[0].f})`);
+
+    // Customers can never be overdrawn (flag checked on every posting); each is funded far beyond the run.
+    const bank = await ledger.createAccount({ code: 'bench:bank', type: 'asset' });
+    const hot = await ledger.createAccount({ code: 'bench:hot', type: 'asset' });
+    const ids: string[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      ids.push((await ledger.createAccount({ code: `bench:c${i}`, type: 'liability', flags: { debitsMustNotExceedCredits: true } })).id);
+    }
+    for (let i = 0; i < ACCOUNTS; i += 100) {
+      await ledger.transferMany(ids.slice(i, i + 100).map((id) => ({ idempotencyKey: `fund-${id}`, legs: [{ debitAccountId: bank.id, creditAccountId: id, amount: 100_000_000n }] })));
+    }
+
+    const run = randomBytes(3).toString('hex');
+    const random = await phase('random (1 posting/call)', seconds, async (w, i) => {
+      const [a, b] = pick(ACCOUNTS);
+      await ledger.transfer({ idempotencyKey: `r-${run}-${w}-${i}`, legs: [{ debitAccountId: ids[a], creditAccountId: ids[b], amount: AMOUNT, kind: 'bench' }] });
+      return 1;
+    });
+
+    const hotSingle = await phase('hot (1 posting/call)', Math.max(1, Math.round(seconds / 2)), async (w, i) => {
+      await ledger.transfer({ idempotencyKey: `h1-${run}-${w}-${i}`, legs: [{ debitAccountId: hot.id, creditAccountId: ids[Math.floor(Math.random() * ACCOUNTS)], amount: AMOUNT, kind: 'bench' }] });
+      return 1;
+    });
+
+    const hotBatched = await phase(`hot (batches of ${HOT_BATCH})`, seconds, async (w, i) => {
+      const batch: TransferInput[] = Array.from({ length: HOT_BATCH }, (_, j) => ({
+        idempotencyKey: `hb-${run}-${w}-${i}-${j}`,
+        legs: [{ debitAccountId: hot.id, creditAccountId: ids[Math.floor(Math.random() * ACCOUNTS)], amount: AMOUNT, kind: 'bench' }],
+      }));
+      await ledger.transferMany(batch);
+      return HOT_BATCH;
+    });
+
+    // Baseline: the same SQL-level work with no ledger logic: 1 journal + 2 entries + 2 balance updates (lower id
+    // first) in one transaction and one round trip, on plain tables shaped like the usual ledger.
+    await baselinePool.query(`
+      create table bench_accounts (id uuid primary key, balance bigint not null default 0);
+      create table bench_journals (id uuid primary key default gen_random_uuid(), created_at timestamptz not null default now());
+      create table bench_entries (
+        id bigserial primary key,
+        journal_id uuid not null references bench_journals (id),
+        account_id uuid not null references bench_accounts (id),
+        amount bigint not null,
+        created_at timestamptz not null default now());
+      create index bench_entries_account on bench_entries (account_id, id);
+      insert into bench_accounts (id) select unnest($1::uuid[]);`.replace('$1::uuid[]', `array[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`));
+    const baselineSql = (a: string, b: string, amount: bigint) => {
+      const [lo, hi] = a < b ? [a, b] : [b, a];
+      const j = randomUUID();
+      return `begin;
+insert into bench_journals (id) values ('${j}');
+insert into bench_entries (journal_id, account_id, amount) values ('${j}', '${a}', ${-amount}), ('${j}', '${b}', ${amount});
+update bench_accounts set balance = balance + (case when id = '${b}' then ${amount} else ${-amount} end) where id = '${lo}';
+update bench_accounts set balance = balance + (case when id = '${b}' then ${amount} else ${-amount} end) where id = '${hi}';
+commit;`;
+    };
+    const baseline = await phase('baseline raw pg (1 tx/call)', seconds, async () => {
+      const [a, b] = pick(ACCOUNTS);
+      await baselinePool.query(baselineSql(ids[a], ids[b], AMOUNT));
+      return 1;
+    });
+
+    const audit = await ledger.audit();
+    console.log(`audit: ${audit.ok ? 'ok' : 'FAILED'} (${audit.accounts} accounts, debits ${audit.debitsPosted} = credits ${audit.creditsPosted}, ${audit.mismatches.length} mismatches)`);
+    const ratio = random.rate / baseline.rate;
+    console.log(`hot unbatched: ${hotSingle.rate.toFixed(0)} postings/s`);
+    console.log(`ledger: ${random.rate.toFixed(0)} postings/s random, ${hotBatched.rate.toFixed(0)} postings/s hot; baseline ${baseline.rate.toFixed(0)} tx/s; ratio ${ratio.toFixed(2)}`);
+  } finally {
+    await prisma.$disconnect().catch(() => undefined);
+    await pool.close().catch(() => undefined);
+    await baselinePool.end().catch(() => undefined);
+    await dropDatabase(servers.postgresUrl, database).catch(() => undefined);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,267 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { BusinessRuleError, Money } from '#libs/domain';
+import { LedgerService } from '#libs/ledger';
+import {
+  CREDENCIAL_ANSWER_CODE,
+  fromDebitWebhook,
+  fromInquiryWebhook,
+  fromReverseWebhook,
+  toBalanceAnswer,
+  toDebitAnswer,
+  toMovementsAnswer,
+  toReverseAnswer,
+} from '#libs/providers/credencial';
+import { cardTransactionKey, dedupKey, payloadHash } from './inbox.dedup.js';
+import { InboxRepository, inTransaction, type NewWebhookEvent } from './inbox.repository.js';
+import { credencialSettlementCode, type WebhookEventRecord, type WebhookType } from './inbox.types.js';
+import { ProviderLinksRepository, type CredencialAccountLinkRecord } from './provider-links.repository.js';
+import { WebhookIntakeService } from './webhook-intake.service.js';
+
+export interface CredencialDelivery {
+  /** The parsed body, with amounts as their literal text (see numbersAsText). */
+  payload: Record<string, unknown>;
+  webhookId?: string;
+  /** A unique value for query webhooks that carry no delivery id. */
+  deliveryNonce: string;
+}
+
+/** The answer for the provider, and whether it replays an earlier delivery's. */
+export interface CredencialAnswer {
+  body: Record<string, unknown>;
+  duplicate: boolean;
+  eventId: string;
+}
+
+/** If the ledger cannot answer in this time, the answer is a decline and nothing is held. */
+const STATEMENT_TIMEOUT_MS = 2000;
+
+const ZERO = Money.ofCentavos(0n);
+
+/**
+ * Credencial's synchronous webhooks. DEBIT is authorized as a ledger hold (available balance checked under
+ * the account's row lock), the inbox row written in the same transaction, and the answer's balances read in
+ * it; a worker settles the hold later. REVERSE, BALANCE and MOVEMENTS are applied/answered in the request.
+ * DEBIT and REVERSE of one card transaction serialize on a transaction-scoped advisory lock.
+ */
+@Injectable()
+export class CredencialAuthorizer {
+  private readonly settlementIds = new Map<string, string>();
+
+  constructor(
+    @Inject(InboxRepository) private readonly inbox: InboxRepository,
+    @Inject(ProviderLinksRepository) private readonly links: ProviderLinksRepository,
+    @Inject(LedgerService) private readonly ledger: LedgerService,
+    @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
+  ) {}
+
+  // ---- DEBIT ----
+
+  async debit(d: CredencialDelivery): Promise<CredencialAnswer> {
+    const ev = fromDebitWebhook(d.payload);
+    const key = dedupKey('debit', d.payload, d.webhookId, d.deliveryNonce);
+    const base = { provider: 'credencial', type: 'debit', dedupKey: key, payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId } as const;
+    const amount = ev.settlementAmount.currency === 'MXN' ? ev.settlementAmount.centavos + ev.commission.centavos : null;
+    const settlementId = await this.settlementAccount(ev.accountNumber);
+    let enqueue: WebhookEventRecord | undefined;
+    let answer: CredencialAnswer;
+    try {
+      answer = await this.tx(async (client) => {
+        await client.query({ name: 'card_tx_lock', text: 'select pg_advisory_xact_lock(hashtext($1))', values: [`credencial:${cardTransactionKey(d.payload)}`] });
+        const row = await this.inbox.insert({ ...base, amount }, client);
+        if (!row) return this.duplicate(base, client);
+        const decline = async (code: number, message: string, outcome: string, link: CredencialAccountLinkRecord | null) => {
+          const available = link ? (await this.ledger.balances(link.ledgerAccountId, { db: client })).available : 0n;
+          const body = toDebitAnswer({ code, message, emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(available), balanceLast: Money.ofCentavos(available), reference: ev.reference });
+          await this.inbox.update(row.id, { status: 'APPLIED', outcome: `declined:${outcome}`, response: body, ledgerAccountId: link?.ledgerAccountId ?? null }, client);
+          return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id };
+        };
+        const link = await this.links.card(ev.accountNumber, client);
+        if (!link) return decline(CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida: account_number no registrado.', 'unknown_account', null);
+        if (link.emiAccountIdentifier !== ev.emiAccountIdentifier) {
+          return decline(CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida: emi_account_identifier no corresponde a la cuenta.', 'account_mismatch', null);
+        }
+        if (link.status !== 'active') return decline(CREDENCIAL_ANSWER_CODE.CARD_NOT_ACTIVE, `Tarjeta no activa (${link.status === 'blocked' ? 'bloqueada' : 'cancelada'}).`, `card_${link.status}`, link);
+        if (amount === null) return decline(CREDENCIAL_ANSWER_CODE.ERROR, `Moneda de liquidación no soportada (${String(d.payload.currency_liq)}).`, 'currency', link);
+        if (amount <= 0n) return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Monto inválido.', 'invalid_amount', link);
+        // A reversal that came first: the processor already undid this transaction, so nothing is held.
+        const early = await client.query({
+          text: `update webhook_events set status = 'APPLIED', outcome = 'matched_late_debit', applied_at = now(), updated_at = now()
+                 where provider = 'credencial' and type = 'reverse' and status = 'UNMATCHED' and starts_with(dedup_key, $1) returning id`,
+          values: [`${key}:`],
+        });
+        if ((early.rowCount ?? 0) > 0) return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Cargo reversado previamente: no se aplica.', 'reversed_before_debit', link);
+        await client.query('savepoint hold');
+        let holdId: string;
+        try {
+          const hold = await this.ledger.hold(
+            { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${key}`.slice(0, 255), metadata: { event_id: row.id } },
+            { db: client },
+          );
+          holdId = hold.transfer.id;
+        } catch (err) {
+          await client.query('rollback to savepoint hold');
+          if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
+          throw err;
+        }
+        const after = (await this.ledger.balances(link.ledgerAccountId, { db: client })).available;
+        const body = toDebitAnswer({ emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(after), balanceLast: Money.ofCentavos(after + amount), reference: ev.reference });
+        await this.inbox.update(row.id, { outcome: 'authorized', response: body, ledgerAccountId: link.ledgerAccountId, ledgerTransferId: holdId }, client);
+        enqueue = row;
+        return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id };
+      });
+    } catch (err) {
+      if (isTimeout(err)) {
+        // The ledger did not answer in time: a decline, nothing held (the transaction rolled back).
+        const body = toDebitAnswer({ code: CREDENCIAL_ANSWER_CODE.ERROR, message: 'Sistema no disponible, intente más tarde.', emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: ZERO, balanceLast: ZERO, reference: ev.reference });
+        return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: '' };
+      }
+      throw err;
+    }
+    // After the commit: the settlement job (a lost enqueue is found by the sweeper).
+    if (enqueue) await this.intake.enqueue(enqueue);
+    return answer;
+  }
+
+  // ---- REVERSE DEBIT ----
+
+  async reverse(d: CredencialDelivery): Promise<CredencialAnswer> {
+    const ev = fromReverseWebhook(d.payload);
+    const txKey = cardTransactionKey(d.payload);
+    const key = dedupKey('reverse', d.payload, d.webhookId, d.deliveryNonce);
+    const base = { provider: 'credencial', type: 'reverse', dedupKey: key, payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId } as const;
+    const r = ev.settlementAmount.currency === 'MXN' ? ev.settlementAmount.centavos : null;
+    return this.tx(async (client) => {
+      await client.query({ name: 'card_tx_lock', text: 'select pg_advisory_xact_lock(hashtext($1))', values: [`credencial:${txKey}`] });
+      const row = await this.inbox.insert({ ...base, amount: r }, client);
+      if (!row) return this.duplicate(base, client);
+      const link = await this.links.card(ev.accountNumber, client);
+      const answer = async (outcome: string, status: 'APPLIED' | 'UNMATCHED', released: bigint, code?: number, message?: string, transferId?: string) => {
+        const after = link ? (await this.ledger.balances(link.ledgerAccountId, { db: client })).available : 0n;
+        const body = toReverseAnswer({ code, message, emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(after), balanceLast: Money.ofCentavos(after - released), reference: ev.reference });
+        await this.inbox.update(row.id, { status, outcome, response: body, ledgerAccountId: link?.ledgerAccountId ?? null, ledgerTransferId: transferId ?? null }, client);
+        return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id };
+      };
+      if (!link || link.emiAccountIdentifier !== ev.emiAccountIdentifier) {
+        return answer('declined:unknown_account', 'APPLIED', 0n, CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida.');
+      }
+      if (r === null || r <= 0n) return answer('declined:currency', 'APPLIED', 0n, CREDENCIAL_ANSWER_CODE.ERROR, 'Moneda de liquidación no soportada.');
+      const debit = await this.inbox.findByKey('credencial', 'debit', txKey, client, true);
+      // Reversal first: nothing was held, so the customer is already whole; kept UNMATCHED so the late DEBIT is declined.
+      if (!debit) return answer('debit_unknown', 'UNMATCHED', 0n);
+      if (!debit.ledgerTransferId || debit.amount === null) return answer('nothing_to_reverse', 'APPLIED', 0n);
+      const remaining = debit.amount - debit.reversedAmount;
+      if (r > remaining) {
+        return answer('declined:exceeds_original', 'APPLIED', 0n, CREDENCIAL_ANSWER_CODE.ERROR, `La reversa (${Money.ofCentavos(r).toDecimalString()}) excede el monto pendiente del cargo (${Money.ofCentavos(remaining).toDecimalString()}).`);
+      }
+      const hold = await client.query({ text: `select status from ledger_transfers where id = $1`, values: [debit.ledgerTransferId] });
+      const key2 = `wh:${row.id}`;
+      let transferId: string;
+      let outcome: string;
+      if (hold.rows[0]?.status === 'pending') {
+        if (r === debit.amount) {
+          transferId = (await this.ledger.void({ idempotencyKey: key2, pendingId: debit.ledgerTransferId }, { db: client })).transfer.id;
+          outcome = 'voided';
+        } else {
+          transferId = (await this.ledger.post({ idempotencyKey: key2, pendingId: debit.ledgerTransferId, amount: debit.amount - r }, { db: client })).transfer.id;
+          outcome = 'partially_reversed';
+        }
+        // The hold is resolved here, so the debit's settlement is done too (the worker will find it APPLIED).
+        await this.inbox.update(debit.id, { status: 'APPLIED', outcome: outcome === 'voided' ? 'reversed' : 'settled_partially_reversed', reversedAmount: debit.reversedAmount + r }, client);
+      } else {
+        const post = await client.query({ text: `select id, amount from ledger_transfers where pending_id = $1 and op = 'post'`, values: [debit.ledgerTransferId] });
+        const posted = post.rows[0];
+        if (posted && debit.reversedAmount === 0n && BigInt(posted.amount) === r) {
+          transferId = (await this.ledger.reverse({ idempotencyKey: key2, transferId: posted.id, kind: 'card_reversal' }, { db: client })).transfer.id;
+        } else {
+          const settlementId = await this.settlementAccount(ev.accountNumber);
+          const j = await this.ledger.transfer(
+            { idempotencyKey: key2, legs: [{ debitAccountId: settlementId, creditAccountId: link.ledgerAccountId, amount: r, kind: 'card_reversal', externalRef: `credencial:${txKey}`.slice(0, 255), metadata: { event_id: row.id } }] },
+            { db: client },
+          );
+          transferId = j.transfers[0].id;
+        }
+        outcome = 'reversed';
+        await this.inbox.update(debit.id, { reversedAmount: debit.reversedAmount + r }, client);
+      }
+      return answer(outcome, 'APPLIED', r, undefined, undefined, transferId);
+    });
+  }
+
+  // ---- BALANCE / MOVEMENTS ----
+
+  async balance(d: CredencialDelivery): Promise<CredencialAnswer> {
+    const ev = fromInquiryWebhook(d.payload);
+    const link = await this.links.card(ev.accountNumber);
+    let body;
+    if (!link || link.emiAccountIdentifier !== ev.emiAccountIdentifier) {
+      body = toBalanceAnswer({ code: CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, message: 'Cuenta desconocida.', balanceActual: ZERO, reference: ev.reference || '-' });
+    } else {
+      const available = (await this.ledger.balances(link.ledgerAccountId)).available;
+      body = toBalanceAnswer({ balanceActual: Money.ofCentavos(available), reference: ev.reference || '-' });
+    }
+    return this.recordQuery('balance', d, body as unknown as Record<string, unknown>, link?.ledgerAccountId);
+  }
+
+  async movements(d: CredencialDelivery, limit = 10): Promise<CredencialAnswer> {
+    const ev = fromInquiryWebhook(d.payload);
+    const link = await this.links.card(ev.accountNumber);
+    let body;
+    if (!link || link.emiAccountIdentifier !== ev.emiAccountIdentifier) {
+      body = toMovementsAnswer({ code: CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, message: 'Cuenta desconocida.', reference: ev.reference || '-', movements: [] });
+    } else {
+      const page = await this.ledger.listEntries(link.ledgerAccountId, { limit: 100 });
+      // What moved the balance: postings, reversals, and holds still pending; not resolved holds or void rows.
+      const entries = page.items.filter((e) => e.op === 'transfer' || e.op === 'post' || e.op === 'reverse' || (e.op === 'hold' && e.status === 'pending')).slice(0, limit);
+      body = toMovementsAnswer({
+        reference: ev.reference || '-',
+        movements: entries.map((e) => ({
+          reference: String((e.metadata as { event_id?: unknown }).event_id ?? e.externalRef ?? e.id).slice(0, 64),
+          // Our movement types (the document gives no catalogue): 33 = charge to the account, 1027 = credit.
+          type: e.direction === 'debit' ? '33' : '1027',
+          amount: Money.ofCentavos(e.amount, e.currency),
+          at: e.createdAt,
+          terminal: e.kind,
+        })),
+      });
+    }
+    return this.recordQuery('movements', d, body as unknown as Record<string, unknown>, link?.ledgerAccountId);
+  }
+
+  // ---- plumbing ----
+
+  /** Queries are recorded (APPLIED, with their answer) so the inbox shows every delivery; a signed redelivery gets the same answer. */
+  private async recordQuery(type: WebhookType, d: CredencialDelivery, body: Record<string, unknown>, ledgerAccountId?: string): Promise<CredencialAnswer> {
+    const base: NewWebhookEvent = { provider: 'credencial', type, dedupKey: dedupKey(type, d.payload, d.webhookId, d.deliveryNonce), payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId };
+    const row = await this.inbox.insert({ ...base, status: 'APPLIED', outcome: body.code === CREDENCIAL_ANSWER_CODE.APPLIED ? 'answered' : 'declined', response: body });
+    if (!row) return this.duplicate(base);
+    if (ledgerAccountId) await this.inbox.update(row.id, { ledgerAccountId });
+    return { body, duplicate: false, eventId: row.id };
+  }
+
+  private async duplicate(base: NewWebhookEvent, db?: pg.PoolClient): Promise<CredencialAnswer> {
+    const original = await this.intake.original(base, db);
+    return { body: (original.response ?? {}) as Record<string, unknown>, duplicate: true, eventId: original.id };
+  }
+
+  async settlementAccount(accountNumber: string): Promise<string> {
+    const code = credencialSettlementCode(accountNumber);
+    let id = this.settlementIds.get(code);
+    if (!id) {
+      id = (await this.ledger.createAccount({ code, type: 'liability' })).id;
+      this.settlementIds.set(code, id);
+    }
+    return id;
+  }
+
+  private tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.inbox.pool, async (client) => {
+      await client.query(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+      return fn(client);
+    });
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  return (err as { code?: string })?.code === '57014';
+}

@@ -1,0 +1,218 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { DatabasePool } from '#libs/database';
+import { NotFoundError, ValidationError } from '#libs/domain';
+import type { Queryable } from '#libs/ledger';
+import type { WebhookEventRecord, WebhookProvider, WebhookStatus, WebhookType } from './inbox.types.js';
+
+type Row = Record<string, any>;
+
+const COLUMNS = `id, provider, type, dedup_key, payload, payload_hash, webhook_id, status, outcome, response, amount, reversed_amount,
+  ledger_account_id, ledger_transfer_id, attempts, last_error, conflict_count, last_conflict_at, received_at, applied_at, updated_at`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toEvent(r: Row): WebhookEventRecord {
+  return {
+    id: r.id,
+    provider: r.provider,
+    type: r.type,
+    dedupKey: r.dedup_key,
+    payload: r.payload,
+    payloadHash: r.payload_hash,
+    webhookId: r.webhook_id ?? null,
+    status: r.status,
+    outcome: r.outcome ?? null,
+    response: r.response ?? null,
+    amount: r.amount === null || r.amount === undefined ? null : BigInt(r.amount),
+    reversedAmount: BigInt(r.reversed_amount ?? 0),
+    ledgerAccountId: r.ledger_account_id ?? null,
+    ledgerTransferId: r.ledger_transfer_id ?? null,
+    attempts: Number(r.attempts),
+    lastError: r.last_error ?? null,
+    conflictCount: Number(r.conflict_count),
+    lastConflictAt: r.last_conflict_at ?? null,
+    receivedAt: r.received_at,
+    appliedAt: r.applied_at ?? null,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface NewWebhookEvent {
+  provider: WebhookProvider;
+  type: WebhookType;
+  dedupKey: string;
+  payload: Record<string, unknown>;
+  payloadHash: string;
+  webhookId?: string;
+  status?: WebhookStatus;
+  amount?: bigint | null;
+  outcome?: string | null;
+  response?: unknown;
+}
+
+export interface EventPatch {
+  status?: WebhookStatus;
+  outcome?: string | null;
+  response?: unknown;
+  ledgerAccountId?: string | null;
+  ledgerTransferId?: string | null;
+  reversedAmount?: bigint;
+  lastError?: string | null;
+}
+
+export interface EventFilter {
+  provider?: string;
+  type?: string;
+  status?: string;
+  outcome?: string;
+  limit: number;
+  cursor?: string | null;
+}
+
+/** A transaction on one pooled client: commit on success, rollback on any error. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const out = await fn(client);
+    await client.query('commit');
+    return out;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** The inbox table (webhook_events). Every method takes an optional client so it joins the caller's transaction. */
+@Injectable()
+export class InboxRepository {
+  constructor(@Inject(DatabasePool) private readonly database: DatabasePool) {}
+
+  get pool(): pg.Pool {
+    return this.database.pool;
+  }
+
+  /** Inserts the event, or returns null when (provider, type, dedup_key) exists already. */
+  async insert(e: NewWebhookEvent, db: Queryable = this.database.pool): Promise<WebhookEventRecord | null> {
+    const { rows } = await db.query({
+      name: 'inbox_insert',
+      text: `insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount, outcome, response, applied_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, case when $7 = 'APPLIED' then now() end)
+             on conflict (provider, type, dedup_key) do nothing returning ${COLUMNS}`,
+      values: [e.provider, e.type, e.dedupKey, e.payload, e.payloadHash, e.webhookId ?? null, e.status ?? 'PENDING', e.amount?.toString() ?? null, e.outcome ?? null, e.response === undefined ? null : JSON.stringify(e.response)],
+    });
+    return rows[0] ? toEvent(rows[0]) : null;
+  }
+
+  async findByKey(provider: WebhookProvider, type: WebhookType, dedupKey: string, db: Queryable = this.database.pool, lock = false): Promise<WebhookEventRecord | null> {
+    const { rows } = await db.query({
+      text: `select ${COLUMNS} from webhook_events where provider = $1 and type = $2 and dedup_key = $3${lock ? ' for update' : ''}`,
+      values: [provider, type, dedupKey],
+    });
+    return rows[0] ? toEvent(rows[0]) : null;
+  }
+
+  /** Same key, other payload: the original stays as it is; the attempt is counted and kept for the alert. */
+  async recordConflict(id: string, payload: Record<string, unknown>): Promise<void> {
+    await this.database.query(
+      `update webhook_events set conflict_count = conflict_count + 1, last_conflict_at = now(), last_conflict_payload = $2 where id = $1`,
+      [id, payload],
+    );
+  }
+
+  async get(id: string, db: Queryable = this.database.pool, lock = false): Promise<WebhookEventRecord> {
+    if (!UUID.test(id)) throw new NotFoundError(`webhook event ${id} not found`, { id }, 'webhook_event_not_found');
+    const { rows } = await db.query({ text: `select ${COLUMNS} from webhook_events where id = $1${lock ? ' for update' : ''}`, values: [id] });
+    if (!rows[0]) throw new NotFoundError(`webhook event ${id} not found`, { id }, 'webhook_event_not_found');
+    return toEvent(rows[0]);
+  }
+
+  async update(id: string, patch: EventPatch, db: Queryable = this.database.pool): Promise<void> {
+    const sets: string[] = ['updated_at = now()'];
+    const values: unknown[] = [id];
+    const add = (col: string, v: unknown) => {
+      values.push(v);
+      sets.push(`${col} = $${values.length}`);
+    };
+    if (patch.status !== undefined) {
+      add('status', patch.status);
+      if (patch.status === 'APPLIED') sets.push('applied_at = now()');
+    }
+    if (patch.outcome !== undefined) add('outcome', patch.outcome);
+    if (patch.response !== undefined) add('response', patch.response === null ? null : JSON.stringify(patch.response));
+    if (patch.ledgerAccountId !== undefined) add('ledger_account_id', patch.ledgerAccountId);
+    if (patch.ledgerTransferId !== undefined) add('ledger_transfer_id', patch.ledgerTransferId);
+    if (patch.reversedAmount !== undefined) add('reversed_amount', patch.reversedAmount.toString());
+    if (patch.lastError !== undefined) add('last_error', patch.lastError);
+    await db.query({ text: `update webhook_events set ${sets.join(', ')} where id = $1`, values });
+  }
+
+  /** A failed attempt: counted, with its error; FAILED when it was the last one. */
+  async recordFailure(id: string, error: string, final: boolean): Promise<void> {
+    await this.database.query(
+      `update webhook_events set attempts = attempts + 1, last_error = $2, updated_at = now(),
+         status = case when $3 and status = 'PENDING' then 'FAILED' else status end
+       where id = $1`,
+      [id, error.slice(0, 2000), final],
+    );
+  }
+
+  /** Back to PENDING for a replay (FAILED and UNMATCHED rows; an APPLIED one stays as it is). */
+  async markForReplay(id: string): Promise<WebhookEventRecord> {
+    const { rows } = await this.database.query(
+      `update webhook_events set status = 'PENDING', last_error = null, updated_at = now() where id = $1 and status in ('FAILED', 'UNMATCHED', 'PENDING') returning ${COLUMNS}`,
+      [id],
+    );
+    return rows[0] ? toEvent(rows[0]) : this.get(id);
+  }
+
+  /** PENDING rows not touched for `olderThanMs`: the sweeper's candidates. */
+  async stalePending(olderThanMs: number, limit: number): Promise<Array<{ id: string; type: WebhookType }>> {
+    const { rows } = await this.database.query(
+      `select id, type from webhook_events where status = 'PENDING' and received_at < now() - make_interval(secs => $1::double precision / 1000)
+         and updated_at < now() - make_interval(secs => $1::double precision / 1000)
+       order by received_at limit $2`,
+      [olderThanMs, limit],
+    );
+    return rows as Array<{ id: string; type: WebhookType }>;
+  }
+
+  async list(filter: EventFilter): Promise<{ items: WebhookEventRecord[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (sql: string, v: unknown) => {
+      values.push(v);
+      where.push(sql.replace('?', `$${values.length}`));
+    };
+    if (filter.provider) add('provider = ?', filter.provider);
+    if (filter.type) add('type = ?', filter.type);
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.outcome) add('outcome = ?', filter.outcome);
+    if (filter.cursor) {
+      const decoded = Buffer.from(filter.cursor, 'base64url').toString('utf8');
+      const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\|([0-9a-f-]{36})$/.exec(decoded);
+      if (!m) throw new ValidationError('cursor is not one this API returned', { field: 'cursor' }, 'invalid_cursor');
+      values.push(m[1], m[2]);
+      where.push(`(received_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
+    }
+    values.push(filter.limit + 1);
+    const { rows } = await this.database.query(
+      `select ${COLUMNS} from webhook_events ${where.length ? `where ${where.join(' and ')}` : ''} order by received_at desc, id desc limit $${values.length}`,
+      values,
+    );
+    const items = rows.slice(0, filter.limit).map(toEvent);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > filter.limit && last ? Buffer.from(`${last.receivedAt.toISOString()}|${last.id}`).toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  /** Rows per status (for /metrics). */
+  async countsByStatus(): Promise<Array<{ provider: string; type: string; status: string; count: number }>> {
+    const { rows } = await this.database.query(
+      `select provider, type, status, count(*)::int as count from webhook_events where status <> 'APPLIED' group by provider, type, status`,
+    );
+    return rows as Array<{ provider: string; type: string; status: string; count: number }>;
+  }
+}

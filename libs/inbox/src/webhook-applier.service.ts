@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { LedgerService, SYSTEM_ACCOUNTS, type TransferInput } from '#libs/ledger';
+import { fromClabeStatusWebhook, fromSpeiInWebhook, fromSpeiOutStatusWebhook } from '#libs/providers/stp';
+import { InboxRepository, inTransaction, toEvent, type EventPatch } from './inbox.repository.js';
+import { SPEI_OUT_HOLD_KIND, type WebhookEventRecord } from './inbox.types.js';
+import { ProviderLinksRepository } from './provider-links.repository.js';
+
+export interface ApplyResult {
+  id: string;
+  status: string;
+  outcome: string | null;
+  /** False when the row was not PENDING (already applied, or taken by another worker): nothing was done. */
+  applied: boolean;
+}
+
+/**
+ * Applies PENDING inbox rows exactly once: the row is locked, its ledger effect and its status change commit in
+ * one transaction, and every ledger posting's idempotency key is `wh:<event id>` (a second attempt can never
+ * post twice even if a status update were lost). SPEI IN rows are applied in batches (one lock of the hot
+ * stp:settlement account per batch, through LedgerService.transferMany).
+ */
+@Injectable()
+export class WebhookApplier {
+  constructor(
+    @Inject(InboxRepository) private readonly inbox: InboxRepository,
+    @Inject(ProviderLinksRepository) private readonly links: ProviderLinksRepository,
+    @Inject(LedgerService) private readonly ledger: LedgerService,
+  ) {}
+
+  async apply(id: string): Promise<ApplyResult> {
+    return inTransaction(this.inbox.pool, async (client) => {
+      const ev = await this.inbox.get(id, client, true);
+      if (ev.status !== 'PENDING') return { id, status: ev.status, outcome: ev.outcome, applied: false };
+      const patch = await this.effect(ev, client);
+      await this.inbox.update(id, patch, client);
+      return { id, status: patch.status ?? ev.status, outcome: patch.outcome ?? null, applied: true };
+    });
+  }
+
+  /**
+   * SPEI IN rows in one transaction. Rows locked elsewhere are skipped (their holder applies them); all or
+   * nothing: on an error the caller applies the rows one by one.
+   */
+  async applySpeiInBatch(ids: string[]): Promise<ApplyResult[]> {
+    return inTransaction(this.inbox.pool, async (client) => {
+      const { rows } = await client.query(
+        `select * from webhook_events where id = any($1::uuid[]) and type = 'spei_in' and status = 'PENDING' order by id for update skip locked`,
+        [ids],
+      );
+      const events = rows.map(toEvent);
+      if (events.length === 0) return [];
+      const parsed = events.map((e) => ({ e, w: fromSpeiInWebhook(e.payload) }));
+      const links = await this.links.clabes([...new Set(parsed.map((p) => p.w.clabe.value))], client);
+      const plans = parsed.map(({ e, w }) => {
+        const link = links.get(w.clabe.value);
+        const target = link?.status === 'active' ? link.ledgerAccountId : SYSTEM_ACCOUNTS.suspense.id;
+        const outcome = !link ? 'suspense_unknown_clabe' : link.status === 'active' ? 'credited' : 'suspense_inactive_clabe';
+        const posting: TransferInput = {
+          idempotencyKey: `wh:${e.id}`,
+          legs: [{ debitAccountId: SYSTEM_ACCOUNTS.stpSettlement.id, creditAccountId: target, amount: w.amount.centavos, kind: 'spei_in', externalRef: w.trackingKey, metadata: { event_id: e.id, clabe: w.clabe.value } }],
+        };
+        return { e, target, outcome, posting };
+      });
+      const journals = await this.ledger.transferMany(plans.map((p) => p.posting), { db: client });
+      await client.query(
+        `update webhook_events w set status = 'APPLIED', outcome = v.outcome, ledger_account_id = v.account, ledger_transfer_id = v.transfer,
+           applied_at = now(), updated_at = now()
+         from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[]) as v(id, outcome, account, transfer) where w.id = v.id`,
+        [plans.map((p) => p.e.id), plans.map((p) => p.outcome), plans.map((p) => p.target), journals.map((j) => j.transfers[0].id)],
+      );
+      return plans.map((p) => ({ id: p.e.id, status: 'APPLIED', outcome: p.outcome, applied: true }));
+    });
+  }
+
+  private async effect(ev: WebhookEventRecord, client: pg.PoolClient): Promise<EventPatch> {
+    switch (ev.type) {
+      case 'clabe_status': {
+        const w = fromClabeStatusWebhook(ev.payload);
+        const found = await this.links.setClabeStatus(w.clabe.value, w.status, client);
+        if (!found) return { status: 'UNMATCHED', outcome: 'unknown_clabe' };
+        return { status: 'APPLIED', outcome: w.status === 'active' ? 'activated' : 'deactivated' };
+      }
+      case 'spei_in': {
+        const w = fromSpeiInWebhook(ev.payload);
+        const link = await this.links.clabe(w.clabe.value, client);
+        const target = link?.status === 'active' ? link.ledgerAccountId : SYSTEM_ACCOUNTS.suspense.id;
+        const j = await this.ledger.transfer(
+          {
+            idempotencyKey: `wh:${ev.id}`,
+            legs: [{ debitAccountId: SYSTEM_ACCOUNTS.stpSettlement.id, creditAccountId: target, amount: w.amount.centavos, kind: 'spei_in', externalRef: w.trackingKey, metadata: { event_id: ev.id, clabe: w.clabe.value } }],
+          },
+          { db: client },
+        );
+        const outcome = !link ? 'suspense_unknown_clabe' : link.status === 'active' ? 'credited' : 'suspense_inactive_clabe';
+        return { status: 'APPLIED', outcome, ledgerAccountId: target, ledgerTransferId: j.transfers[0].id };
+      }
+      case 'spei_out_status': {
+        const w = fromSpeiOutStatusWebhook(ev.payload);
+        const { rows } = await client.query(
+          `select id, status from ledger_transfers where external_ref = $1 and kind = $2 and op = 'hold' order by seq desc limit 1`,
+          [w.trackingKey, SPEI_OUT_HOLD_KIND],
+        );
+        const hold = rows[0] as { id: string; status: string } | undefined;
+        // An order we do not know (yet): kept and surfaced, replayable once the order exists.
+        if (!hold) return { status: 'UNMATCHED', outcome: 'order_unknown' };
+        const key = `wh:${ev.id}`;
+        if (hold.status === 'pending') {
+          const t = w.outcome === 'settled'
+            ? await this.ledger.post({ idempotencyKey: key, pendingId: hold.id, metadata: { event_id: ev.id } }, { db: client })
+            : await this.ledger.void({ idempotencyKey: key, pendingId: hold.id, metadata: { event_id: ev.id, cause: w.cause ?? '' } }, { db: client });
+          return { status: 'APPLIED', outcome: w.outcome === 'settled' ? 'posted' : 'voided', ledgerTransferId: t.transfer.id };
+        }
+        if (hold.status === 'posted' && w.outcome === 'returned') {
+          // Returned after settlement (devolución): the posting is reversed.
+          const post = await client.query(`select id from ledger_transfers where pending_id = $1 and op = 'post'`, [hold.id]);
+          const t = await this.ledger.reverse({ idempotencyKey: key, transferId: post.rows[0].id, kind: 'spei_out_return', metadata: { event_id: ev.id } }, { db: client });
+          return { status: 'APPLIED', outcome: 'reversed', ledgerTransferId: t.transfer.id };
+        }
+        if ((hold.status === 'posted' && w.outcome === 'settled') || (hold.status === 'voided' && w.outcome === 'returned')) {
+          return { status: 'APPLIED', outcome: 'already_resolved', ledgerTransferId: hold.id };
+        }
+        return { status: 'UNMATCHED', outcome: `inconsistent:${hold.status}_then_${w.outcome}` };
+      }
+      case 'debit': {
+        // Settlement of an authorized card debit: post its hold (unless a reversal already resolved it).
+        if (!ev.ledgerTransferId) return { status: 'APPLIED', outcome: ev.outcome ?? 'nothing_to_settle' };
+        const { rows } = await client.query(`select status from ledger_transfers where id = $1`, [ev.ledgerTransferId]);
+        if (rows[0]?.status !== 'pending') return { status: 'APPLIED', outcome: 'resolved_by_reversal' };
+        await this.ledger.post({ idempotencyKey: `wh:settle:${ev.id}`, pendingId: ev.ledgerTransferId, metadata: { event_id: ev.id } }, { db: client });
+        return { status: 'APPLIED', outcome: 'settled' };
+      }
+      default:
+        // reverse / balance / movements are applied in the request; a PENDING one here is left as it is.
+        return { status: 'APPLIED', outcome: ev.outcome ?? 'answered' };
+    }
+  }
+}

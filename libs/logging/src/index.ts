@@ -1,0 +1,2 @@
+export * from './redaction.js';
+export * from './logger.js';

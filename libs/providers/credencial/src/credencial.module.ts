@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '#libs/config';
+import { CardProcessing } from '#libs/domain';
+import { CredencialAdapter } from './credencial.adapter.js';
+import { CredencialClient } from './credencial.client.js';
+
+/** Needs AppConfig from the (global) ConfigModule. Provides the client, the adapter and the CardProcessing port. */
+@Module({
+  providers: [
+    {
+      provide: CredencialClient,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new CredencialClient({ baseUrl: config.credencialBaseUrl, timeoutMs: config.credencialTimeoutMs, maxRetries: config.credencialMaxRetries }),
+    },
+    { provide: CredencialAdapter, inject: [CredencialClient], useFactory: (client: CredencialClient) => new CredencialAdapter(client) },
+    { provide: CardProcessing, useExisting: CredencialAdapter },
+  ],
+  exports: [CredencialClient, CredencialAdapter, CardProcessing],
+})
+export class CredencialModule {}

@@ -1,0 +1,12 @@
+export * from './wire/clabe-account.wire.js';
+export * from './wire/transfer.wire.js';
+export * from './wire/error.wire.js';
+export * from './wire/webhooks.wire.js';
+export * from './stp.catalogs.js';
+export * from './stp.validation.js';
+export * from './stp.errors.js';
+export * from './stp.mapper.js';
+export * from './stp.client.js';
+export * from './stp.adapter.js';
+export * from './stp.module.js';
+export { CircuitBreaker as StpCircuitBreaker } from './circuit-breaker.js';

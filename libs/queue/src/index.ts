@@ -1,0 +1,3 @@
+export * from './queue-names.js';
+export * from './queue-factory.js';
+export * from './queue.module.js';
