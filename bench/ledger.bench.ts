@@ -1,7 +1,8 @@
 // Ledger benchmark: `npm run bench:ledger` (add `-- --seconds N` for shorter phases).
-// On its own fresh database: postings through LedgerService at concurrency 8 over 1,000 accounts, then with one
-// side always the same hot account (batched), then the equivalent SQL work straight through the pg client as the
-// baseline, in the same process. The last line is the summary the issue asks for.
+// On its own fresh database: postings through LedgerService at concurrency 8 over 1,000 accounts and, as the
+// baseline, the equivalent SQL work straight through the pg client, in the same process and in alternating 1 s
+// slices (so machine load weighs on both alike); then with one side always the same hot account, one posting per
+// call and batched. The last line is the summary the issue asks for.
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,48 +33,78 @@ interface PhaseResult {
   p99: number;
 }
 
-/** Runs `step` in CONCURRENCY loops for `seconds`; each call reports how many postings it made. */
-async function phase(name: string, seconds: number, step: (worker: number, i: number) => Promise<number>, warmupSeconds = 2): Promise<PhaseResult> {
-  const latencies: number[] = [];
-  let units = 0;
-  let errors = 0;
-  let firstError: unknown;
-  // Call numbers keep counting across warm-up and measurement, so every call gets fresh idempotency keys.
-  const next = Array.from({ length: CONCURRENCY }, () => 0);
-  const runFor = async (ms: number, measure: boolean) => {
-    const end = performance.now() + ms;
+type Step = (worker: number, i: number) => Promise<number>;
+
+/** A measured workload: `step` in CONCURRENCY loops, measured in one or several time slices. */
+class Phase {
+  private readonly latencies: number[] = [];
+  private units = 0;
+  private errors = 0;
+  private elapsedMs = 0;
+  private firstError: unknown;
+  // Call numbers keep counting across warm-up and slices, so every call gets fresh idempotency keys.
+  private readonly next = Array.from({ length: CONCURRENCY }, () => 0);
+
+  constructor(
+    readonly name: string,
+    private readonly step: Step,
+  ) {}
+
+  async run(ms: number, measure = true): Promise<void> {
+    const t0 = performance.now();
+    const end = t0 + ms;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, worker) => {
         while (performance.now() < end) {
-          const i = next[worker]++;
-          const t0 = performance.now();
+          const i = this.next[worker]++;
+          const c0 = performance.now();
           try {
-            const n = await step(worker, i);
+            const n = await this.step(worker, i);
             if (measure) {
-              units += n;
-              latencies.push(performance.now() - t0);
+              this.units += n;
+              this.latencies.push(performance.now() - c0);
             }
           } catch (err) {
-            if (measure) errors++;
-            firstError ??= err;
+            if (measure) this.errors++;
+            this.firstError ??= err;
           }
         }
       }),
     );
-  };
-  await runFor(warmupSeconds * 1000, false);
-  const t0 = performance.now();
-  await runFor(seconds * 1000, true);
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  const r: PhaseResult = { name, units, calls: latencies.length, errors, seconds: elapsed, rate: units / elapsed, p50: pct(0.5), p99: pct(0.99) };
-  console.log(
-    `${name.padEnd(34)} ${String(units).padStart(7)} postings in ${elapsed.toFixed(1)} s = ${r.rate.toFixed(0).padStart(5)}/s` +
-      `  (calls ${r.calls}, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${errors})`,
-  );
-  if (errors > 0) console.log(`  first error: ${(firstError as Error)?.message ?? firstError}`);
-  return r;
+    if (measure) this.elapsedMs += performance.now() - t0;
+  }
+
+  report(): PhaseResult {
+    const latencies = [...this.latencies].sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+    const seconds = this.elapsedMs / 1000;
+    const r: PhaseResult = { name: this.name, units: this.units, calls: latencies.length, errors: this.errors, seconds, rate: this.units / seconds, p50: pct(0.5), p99: pct(0.99) };
+    console.log(
+      `${this.name.padEnd(34)} ${String(r.units).padStart(7)} postings in ${seconds.toFixed(1)} s = ${r.rate.toFixed(0).padStart(5)}/s` +
+        `  (calls ${r.calls}, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors})`,
+    );
+    if (this.errors > 0) console.log(`  first error: ${(this.firstError as Error)?.message ?? this.firstError}`);
+    return r;
+  }
+}
+
+/** Warms up, then measures `seconds`. */
+async function phase(name: string, seconds: number, step: Step, warmupSeconds = 2): Promise<PhaseResult> {
+  const p = new Phase(name, step);
+  await p.run(warmupSeconds * 1000, false);
+  await p.run(seconds * 1000);
+  return p.report();
+}
+
+/**
+ * Measures several workloads for `seconds` each in alternating slices, so that whatever else the machine is doing
+ * weighs on all of them alike: their ratio is what this benchmark reports.
+ */
+async function interleaved(phases: Phase[], seconds: number, sliceSeconds = 1, warmupSeconds = 2): Promise<PhaseResult[]> {
+  for (const p of phases) await p.run(warmupSeconds * 1000, false);
+  const slices = Math.max(1, Math.round(seconds / sliceSeconds));
+  for (let i = 0; i < slices; i++) for (const p of phases) await p.run((seconds * 1000) / slices);
+  return phases.map((p) => p.report());
 }
 
 function pick(n: number): [number, number] {
@@ -109,26 +140,6 @@ async function main(): Promise<void> {
     }
 
     const run = randomBytes(3).toString('hex');
-    const random = await phase('random (1 posting/call)', seconds, async (w, i) => {
-      const [a, b] = pick(ACCOUNTS);
-      await ledger.transfer({ idempotencyKey: `r-${run}-${w}-${i}`, legs: [{ debitAccountId: ids[a], creditAccountId: ids[b], amount: AMOUNT, kind: 'bench' }] });
-      return 1;
-    });
-
-    const hotSingle = await phase('hot (1 posting/call)', Math.max(1, Math.round(seconds / 2)), async (w, i) => {
-      await ledger.transfer({ idempotencyKey: `h1-${run}-${w}-${i}`, legs: [{ debitAccountId: hot.id, creditAccountId: ids[Math.floor(Math.random() * ACCOUNTS)], amount: AMOUNT, kind: 'bench' }] });
-      return 1;
-    });
-
-    const hotBatched = await phase(`hot (batches of ${HOT_BATCH})`, seconds, async (w, i) => {
-      const batch: TransferInput[] = Array.from({ length: HOT_BATCH }, (_, j) => ({
-        idempotencyKey: `hb-${run}-${w}-${i}-${j}`,
-        legs: [{ debitAccountId: hot.id, creditAccountId: ids[Math.floor(Math.random() * ACCOUNTS)], amount: AMOUNT, kind: 'bench' }],
-      }));
-      await ledger.transferMany(batch);
-      return HOT_BATCH;
-    });
-
     // Baseline: the same SQL-level work with no ledger logic: 1 journal + 2 entries + 2 balance updates (lower id
     // first) in one transaction and one round trip, on plain tables shaped like the usual ledger.
     await baselinePool.query(`
@@ -152,10 +163,32 @@ update bench_accounts set balance = balance + (case when id = '${b}' then ${amou
 update bench_accounts set balance = balance + (case when id = '${b}' then ${amount} else ${-amount} end) where id = '${hi}';
 commit;`;
     };
-    const baseline = await phase('baseline raw pg (1 tx/call)', seconds, async () => {
+
+    const randomPhase = new Phase('random (1 posting/call)', async (w, i) => {
+      const [a, b] = pick(ACCOUNTS);
+      await ledger.transfer({ idempotencyKey: `r-${run}-${w}-${i}`, legs: [{ debitAccountId: ids[a], creditAccountId: ids[b], amount: AMOUNT, kind: 'bench' }] });
+      return 1;
+    });
+    const baselinePhase = new Phase('baseline raw pg (1 tx/call)', async () => {
       const [a, b] = pick(ACCOUNTS);
       await baselinePool.query(baselineSql(ids[a], ids[b], AMOUNT));
       return 1;
+    });
+    // The ratio's two sides run in alternating 1 s slices, so background load weighs on both alike.
+    const [random, baseline] = await interleaved([randomPhase, baselinePhase], seconds);
+
+    const hotSingle = await phase('hot (1 posting/call)', Math.max(1, Math.round(seconds / 2)), async (w, i) => {
+      await ledger.transfer({ idempotencyKey: `h1-${run}-${w}-${i}`, legs: [{ debitAccountId: hot.id, creditAccountId: ids[Math.floor(Math.random() * ACCOUNTS)], amount: AMOUNT, kind: 'bench' }] });
+      return 1;
+    });
+
+    const hotBatched = await phase(`hot (batches of ${HOT_BATCH})`, seconds, async (w, i) => {
+      const batch: TransferInput[] = Array.from({ length: HOT_BATCH }, (_, j) => ({
+        idempotencyKey: `hb-${run}-${w}-${i}-${j}`,
+        legs: [{ debitAccountId: hot.id, creditAccountId: ids[Math.floor(Math.random() * ACCOUNTS)], amount: AMOUNT, kind: 'bench' }],
+      }));
+      await ledger.transferMany(batch);
+      return HOT_BATCH;
     });
 
     const audit = await ledger.audit();
