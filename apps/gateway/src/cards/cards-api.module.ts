@@ -8,6 +8,8 @@ import { CardProviders } from './card-providers.js';
 import { CardDataKeyController, CardholdersController, CardsController, CardTransfersController } from './cards.controller.js';
 import { CardsService } from './cards.service.js';
 import { CardSpeiController, ClientsController, ProductsCatalogsController } from './program.controller.js';
+import { ProgramKeysController } from './program-keys.controller.js';
+import { ProgramKeysService } from './program-keys.service.js';
 import { ProgramService } from './program.service.js';
 
 /**
@@ -16,7 +18,7 @@ import { ProgramService } from './program.service.js';
  */
 @Module({
   imports: [LedgerModule, NecipcoModule],
-  controllers: [CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController],
-  providers: [CardProviders, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService],
+  controllers: [CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController, ProgramKeysController],
+  providers: [CardProviders, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService, ProgramKeysService],
 })
 export class CardsApiModule {}

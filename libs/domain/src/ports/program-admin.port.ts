@@ -103,6 +103,8 @@ export abstract class ProgramAdmin {
   abstract getClient(): Promise<ProgramClient>;
   abstract getPublicKeys(): Promise<ProgramPublicKeys>;
   abstract registerPublicKey(publicKeyPem: string): Promise<ProgramPublicKeys>;
+  /** Our public key (PEM): the half of our configured private key the provider must hold to encrypt to us. */
+  abstract ourPublicKey(): string;
   abstract createSubClient(input: NewSubClient): Promise<SubClient>;
   abstract fundSubClient(subClientId: string, amount: Money): Promise<FundingResult>;
   abstract listProducts(): Promise<Product[]>;

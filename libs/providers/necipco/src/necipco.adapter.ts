@@ -314,6 +314,10 @@ export class NecipcoAdapter implements CardIssuing, CardFunds, ProgramAdmin, Spe
     return { clientId: d.client?.id, apiKeyId: d.api_key?.id, clientPublicKey: d.api_key?.public_key ?? undefined, systemPublicKey: d.system?.public_key };
   }
 
+  ourPublicKey(): string {
+    return this.client.ourPublicKeyPem;
+  }
+
   async registerPublicKey(publicKeyPem: string): Promise<ProgramPublicKeys> {
     const d = await this.client.addPublicKey(publicKeyPem);
     return { clientId: d.client?.id, apiKeyId: d.api_key?.id, clientPublicKey: d.api_key?.public_key };
