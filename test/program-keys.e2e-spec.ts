@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '#libs/config';
+import { NecipcoSandboxState } from '../apps/sandbox/src/necipco/necipco-sandbox.state.js';
 import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
 import { call, startGateway, type TestGateway } from './support/gateway.js';
 
@@ -8,6 +9,7 @@ import { call, startGateway, type TestGateway } from './support/gateway.js';
 describe('program public keys (e2e, NeCIPCo sandbox)', () => {
   let sandbox: NestFastifyApplication;
   let gw: TestGateway;
+  let sandboxUrl: string;
   let reader: string;
   let writer: string;
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -16,7 +18,7 @@ describe('program public keys (e2e, NeCIPCo sandbox)', () => {
   beforeAll(async () => {
     sandbox = await createSandboxApp(loadConfig({ LOG_LEVEL: 'silent' }));
     await sandbox.listen(0, '127.0.0.1');
-    const sandboxUrl = (await sandbox.getUrl()).replace('[::1]', '127.0.0.1');
+    sandboxUrl = (await sandbox.getUrl()).replace('[::1]', '127.0.0.1');
     gw = await startGateway({ NECIPCO_BASE_URL: `${sandboxUrl}/necipco/v1`, SANDBOX_URL: sandboxUrl, NECIPCO_PRIVATE_KEY: ours });
     reader = await gw.keyWith('program:read');
     writer = await gw.keyWith('program:read', 'program:write');
@@ -68,5 +70,15 @@ describe('program public keys (e2e, NeCIPCo sandbox)', () => {
     expect((await call(gw, 'PUT', '/v1/clients/current/public-key', { key: writer, body: {}, idempotencyKey: randomUUID() })).status).toBe(403);
     expect((await call(gw, 'GET', '/v1/clients/current/public-key', { key: await gw.keyWith('cards:read') })).status).toBe(403);
     expect((await call(gw, 'GET', '/v1/clients/current/public-key')).status).toBe(401);
+  });
+
+  it('a gateway that shuts down logs out of NeCIPCo (its token is revoked, not left to expire)', async () => {
+    const state = sandbox.get(NecipcoSandboxState);
+    const revoked = () => (state as unknown as { revoked: Set<string> }).revoked.size;
+    const other = await startGateway({ NECIPCO_BASE_URL: `${sandboxUrl}/necipco/v1`, SANDBOX_URL: sandboxUrl, NECIPCO_PRIVATE_KEY: ours });
+    expect((await call(other, 'GET', '/v1/clients/current/public-key', { key: other.adminKey })).status).toBe(200);
+    const before = revoked();
+    await other.close();
+    expect(revoked()).toBe(before + 1);
   });
 });

@@ -182,6 +182,12 @@ export class NecipcoClient {
     }
   }
 
+  /** Nest shutdown hook: revoke our session token rather than leave it valid until it expires. */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.token) return;
+    await Promise.race([this.logout().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+
   private async currentToken(): Promise<Token> {
     const t = this.token;
     if (t && (t.expiresAt === undefined || t.expiresAt - this.opts.tokenSkewSeconds * 1000 > Date.now())) return t;
