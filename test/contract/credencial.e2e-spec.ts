@@ -116,7 +116,8 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
   }
 
   beforeAll(async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent' }, {});
+    // No gateway here: the webhook controls' deliveries go to a closed port and report delivered: false.
+    const config = loadConfig({ LOG_LEVEL: 'silent', GATEWAY_URL: 'http://127.0.0.1:9' }, {});
     @Module({ imports: [ConfigModule.forRoot(config), CredencialSandboxModule] })
     class Root {}
     app = await NestFactory.create<NestFastifyApplication>(Root, new FastifyAdapter(), { logger: false });
@@ -385,7 +386,9 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
       expect(Object.keys(reverse).sort()).toEqual(['account_number', 'amount', 'amount_liq', 'currency', 'currency_liq', 'date', 'emi_account_identifier', 'identifier_adq', 'origin', 'reference', 'reverse_reason', 'trade_name']);
       expect(fromReverseWebhook(reverse)).toMatchObject({ reference: debit.reference, accountNumber: c.accountNumber });
       expect(fromReverseWebhook(reverse).amount.centavos).toBe(9990n);
-      const balance = (await admin('POST', `/cards/${c.accountNumber}/balance`)).body.webhook;
+      const balanceRes = (await admin('POST', `/cards/${c.accountNumber}/balance`)).body;
+      expect(balanceRes.delivery).toMatchObject({ url: 'http://127.0.0.1:9/webhooks/credencial/balance', delivered: false, status: null, answer: null, error: expect.stringContaining('gateway unreachable') });
+      const balance = balanceRes.webhook;
       expect(fromInquiryWebhook(balance).emiAccountIdentifier).toBe('21000002159');
       expect(seen).toEqual(['debit /webhooks/credencial/debit', 'reverse /webhooks/credencial/reverse', 'balance /webhooks/credencial/balance']);
       expect((await admin('POST', '/cards/999/debit', { amount: '1.00' })).status).toBe(404);

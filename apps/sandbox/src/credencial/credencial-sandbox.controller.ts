@@ -3,7 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { Money } from '#libs/domain';
 import { runWithFaults } from './sandbox-faults.js';
 import { CredencialHttpError, CredencialSandboxExceptionFilter } from './credencial-sandbox.errors.js';
-import { CREDENCIAL_SANDBOX_OPERATIONS, CredencialSandboxService } from './credencial-sandbox.service.js';
+import { CREDENCIAL_SANDBOX_OPERATIONS, CredencialSandboxService, type CredencialOutgoingWebhook } from './credencial-sandbox.service.js';
+import { CredencialWebhookSender } from './credencial-webhook.sender.js';
 
 function asObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
@@ -62,13 +63,23 @@ const optString = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undef
 
 /**
  * Sandbox-only controls: planned failures, a card's plastic data (expiry, CVC) for tests, and the
- * DEBIT / REVERSE / BALANCE / MOVEMENTS webhooks on demand (answered with the payload; sending is a later step).
+ * DEBIT / REVERSE / BALANCE / MOVEMENTS webhooks on demand: built, signed, POSTed to the gateway, and
+ * answered with `{ webhook, delivery }` where `delivery.answer` is the gateway's synchronous answer.
  */
 @ApiTags('Credencial sandbox controls')
 @Controller('credential/_sandbox')
 @UseFilters(CredencialSandboxExceptionFilter)
 export class CredencialSandboxAdminController {
-  constructor(@Inject(CredencialSandboxService) private readonly credencial: CredencialSandboxService) {}
+  constructor(
+    @Inject(CredencialSandboxService) private readonly credencial: CredencialSandboxService,
+    @Inject(CredencialWebhookSender) private readonly sender: CredencialWebhookSender,
+  ) {}
+
+  /** Hands the webhook to the listeners, delivers it, and shows both the payload and the gateway's answer. */
+  private async fire(kind: CredencialOutgoingWebhook['kind'], payload: CredencialOutgoingWebhook['payload']) {
+    const webhook = this.credencial.emit(kind, payload);
+    return { webhook: webhook.payload, delivery: await this.sender.send(webhook) };
+  }
 
   /** { count, mode?: error|timeout|after_processing, status?, delay_ms?, operation?: nomination|get_status|update_status|initial_nip|update_nip } */
   @Post('failures')
@@ -121,7 +132,7 @@ export class CredencialSandboxAdminController {
     return { matches: this.credencial.nipMatches(accountNumber, String(asObject(body).nip ?? '')) };
   }
 
-  /** { amount: "99.90", currency?: 484|840, origin?, reference?, trade_name?, terminal?, city? } -> DEBIT webhook. */
+  /** { amount: "99.90", currency?: 484|840, origin?, reference?, trade_name?, terminal?, city? } -> DEBIT webhook, sent; the gateway's answer in `delivery.answer`. */
   @Post('cards/:account_number/debit')
   @HttpCode(200)
   debit(@Param('account_number') accountNumber: string, @Body() body: unknown) {
@@ -134,7 +145,7 @@ export class CredencialSandboxAdminController {
       terminal: optString(b.terminal),
       city: optString(b.city),
     });
-    return { webhook: this.credencial.emit('debit', payload).payload };
+    return this.fire('debit', payload);
   }
 
   /** { amount, reference (the debit's), reverse_reason?, currency? } -> REVERSE DEBIT webhook. */
@@ -145,18 +156,18 @@ export class CredencialSandboxAdminController {
     const reference = optString(b.reference);
     if (!reference) throw new CredencialHttpError(400, 'reference (of the debit) is required');
     const payload = this.credencial.buildReverseWebhook(accountNumber, { amount: amountOf(b), reference, reverseReason: optString(b.reverse_reason), origin: optString(b.origin) });
-    return { webhook: this.credencial.emit('reverse', payload).payload };
+    return this.fire('reverse', payload);
   }
 
   @Post('cards/:account_number/balance')
   @HttpCode(200)
   balance(@Param('account_number') accountNumber: string) {
-    return { webhook: this.credencial.emit('balance', this.credencial.buildBalanceWebhook(accountNumber)).payload };
+    return this.fire('balance', this.credencial.buildBalanceWebhook(accountNumber));
   }
 
   @Post('cards/:account_number/movements')
   @HttpCode(200)
   movements(@Param('account_number') accountNumber: string) {
-    return { webhook: this.credencial.emit('movements', this.credencial.buildMovementsWebhook(accountNumber)).payload };
+    return this.fire('movements', this.credencial.buildMovementsWebhook(accountNumber));
   }
 }
