@@ -370,6 +370,39 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
     });
   });
 
+  describe('every operation x every documented error status (401, 403, 404, 409, 500)', () => {
+    type Op = 'nomination' | 'get_status' | 'update_status' | 'initial_nip' | 'update_nip';
+    const expected: Record<Op, Record<number, [new (...a: any[]) => Error, string]>> = {
+      nomination: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'credencial_forbidden'], 404: [NotFoundError, 'card_not_found'], 409: [ConflictError, 'card_already_nominated'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      get_status: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'credencial_forbidden'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'credencial_rejected'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      update_status: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'credencial_forbidden'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'card_status_transition_not_allowed'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      initial_nip: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'card_verification_failed'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'card_nip_conflict'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      update_nip: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'card_verification_failed'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'card_nip_conflict'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+    };
+
+    it('maps each answered status to its domain error, and the card\'s state is untouched', async () => {
+      const once = new CredencialAdapter(makeClient({ maxRetries: 0 }));
+      const c = await card();
+      const v = proof(c.expiration, c.securityCode);
+      const calls: Record<Op, () => Promise<unknown>> = {
+        nomination: () => once.nominateCard(nomination()),
+        get_status: () => once.getCardStatus(c.accountNumber),
+        update_status: () => once.updateCardStatus(c.accountNumber, 'blocked'),
+        initial_nip: () => once.setInitialNip(c.accountNumber, { verification: v, nip: pin('7563') }),
+        update_nip: () => once.changeNip(c.accountNumber, { verification: v, currentNip: pin('7563'), newNip: pin('1111') }),
+      };
+      for (const op of Object.keys(expected) as Op[]) {
+        for (const [status, [type, code]] of Object.entries(expected[op])) {
+          expect((await admin('POST', '/failures', { count: 1, status: Number(status), operation: op })).status).toBe(201);
+          const err = await expectError(calls[op](), type);
+          expect({ op, status, code: (err as unknown as { code: string }).code, provider_status: (err as unknown as { details?: { provider_status?: number } }).details?.provider_status }).toEqual({ op, status, code, provider_status: Number(status) });
+        }
+      }
+      expect((await admin('GET', '/failures')).body.pending).toEqual([]);
+      expect(await admin('GET', `/cards/${c.accountNumber}`)).toMatchObject({ body: { status: '00', has_nip: false } });
+    });
+  });
+
   describe('webhook payloads on demand (seam for sending)', () => {
     it('DEBIT and REVERSE with the documented fields, parsed exactly', async () => {
       const c = await card();
