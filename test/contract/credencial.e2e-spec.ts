@@ -116,7 +116,8 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
   }
 
   beforeAll(async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent' }, {});
+    // No gateway here: the webhook controls' deliveries go to a closed port and report delivered: false.
+    const config = loadConfig({ LOG_LEVEL: 'silent', GATEWAY_URL: 'http://127.0.0.1:9' }, {});
     @Module({ imports: [ConfigModule.forRoot(config), CredencialSandboxModule] })
     class Root {}
     app = await NestFactory.create<NestFastifyApplication>(Root, new FastifyAdapter(), { logger: false });
@@ -369,6 +370,39 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
     });
   });
 
+  describe('every operation x every documented error status (401, 403, 404, 409, 500)', () => {
+    type Op = 'nomination' | 'get_status' | 'update_status' | 'initial_nip' | 'update_nip';
+    const expected: Record<Op, Record<number, [new (...a: any[]) => Error, string]>> = {
+      nomination: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'credencial_forbidden'], 404: [NotFoundError, 'card_not_found'], 409: [ConflictError, 'card_already_nominated'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      get_status: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'credencial_forbidden'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'credencial_rejected'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      update_status: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'credencial_forbidden'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'card_status_transition_not_allowed'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      initial_nip: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'card_verification_failed'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'card_nip_conflict'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+      update_nip: { 401: [ProviderUnavailableError, 'provider_unavailable'], 403: [ProviderDeclinedError, 'card_verification_failed'], 404: [NotFoundError, 'card_not_found'], 409: [ProviderDeclinedError, 'card_nip_conflict'], 500: [ProviderUnavailableError, 'provider_unavailable'] },
+    };
+
+    it('maps each answered status to its domain error, and the card\'s state is untouched', async () => {
+      const once = new CredencialAdapter(makeClient({ maxRetries: 0 }));
+      const c = await card();
+      const v = proof(c.expiration, c.securityCode);
+      const calls: Record<Op, () => Promise<unknown>> = {
+        nomination: () => once.nominateCard(nomination()),
+        get_status: () => once.getCardStatus(c.accountNumber),
+        update_status: () => once.updateCardStatus(c.accountNumber, 'blocked'),
+        initial_nip: () => once.setInitialNip(c.accountNumber, { verification: v, nip: pin('7563') }),
+        update_nip: () => once.changeNip(c.accountNumber, { verification: v, currentNip: pin('7563'), newNip: pin('1111') }),
+      };
+      for (const op of Object.keys(expected) as Op[]) {
+        for (const [status, [type, code]] of Object.entries(expected[op])) {
+          expect((await admin('POST', '/failures', { count: 1, status: Number(status), operation: op })).status).toBe(201);
+          const err = await expectError(calls[op](), type);
+          expect({ op, status, code: (err as unknown as { code: string }).code, provider_status: (err as unknown as { details?: { provider_status?: number } }).details?.provider_status }).toEqual({ op, status, code, provider_status: Number(status) });
+        }
+      }
+      expect((await admin('GET', '/failures')).body.pending).toEqual([]);
+      expect(await admin('GET', `/cards/${c.accountNumber}`)).toMatchObject({ body: { status: '00', has_nip: false } });
+    });
+  });
+
   describe('webhook payloads on demand (seam for sending)', () => {
     it('DEBIT and REVERSE with the documented fields, parsed exactly', async () => {
       const c = await card();
@@ -385,7 +419,9 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
       expect(Object.keys(reverse).sort()).toEqual(['account_number', 'amount', 'amount_liq', 'currency', 'currency_liq', 'date', 'emi_account_identifier', 'identifier_adq', 'origin', 'reference', 'reverse_reason', 'trade_name']);
       expect(fromReverseWebhook(reverse)).toMatchObject({ reference: debit.reference, accountNumber: c.accountNumber });
       expect(fromReverseWebhook(reverse).amount.centavos).toBe(9990n);
-      const balance = (await admin('POST', `/cards/${c.accountNumber}/balance`)).body.webhook;
+      const balanceRes = (await admin('POST', `/cards/${c.accountNumber}/balance`)).body;
+      expect(balanceRes.delivery).toMatchObject({ url: 'http://127.0.0.1:9/webhooks/credencial/balance', delivered: false, status: null, answer: null, error: expect.stringContaining('gateway unreachable') });
+      const balance = balanceRes.webhook;
       expect(fromInquiryWebhook(balance).emiAccountIdentifier).toBe('21000002159');
       expect(seen).toEqual(['debit /webhooks/credencial/debit', 'reverse /webhooks/credencial/reverse', 'balance /webhooks/credencial/balance']);
       expect((await admin('POST', '/cards/999/debit', { amount: '1.00' })).status).toBe(404);

@@ -58,7 +58,7 @@ export function webhookModelFixtures(): WebhookModelFixture[] {
     {
       model: 'CredencialAccountLink',
       table: 'credencial_account_links',
-      create: { accountNumber, emiAccountIdentifier: '21000002159', ledgerAccountId: SYSTEM_ACCOUNTS.suspense.id, status: 'active', createdAt: new Date(), updatedAt: new Date() },
+      create: { accountNumber, emiAccountIdentifier: '21000002159', emiAccountReference: '0001003143', cardId: null, ledgerAccountId: SYSTEM_ACCOUNTS.suspense.id, status: 'active', createdAt: new Date(), updatedAt: new Date() },
       where: { accountNumber },
       update: { status: 'blocked' },
       deletable: true,

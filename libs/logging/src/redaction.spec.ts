@@ -32,6 +32,11 @@ describe('redaction', () => {
     expect(out.amount).toBe('10.00');
   });
 
+  it('redacts the card expiry the NIP calls carry (card_expiration / cardExpiration), in objects and embedded JSON', () => {
+    expect(redactValue({ card_expiration: '1229', cardExpiration: '0130', card_nip_new: '4455' })).toEqual({ card_expiration: REDACTED, cardExpiration: REDACTED, card_nip_new: REDACTED });
+    expect(scrubText(JSON.stringify({ msg: JSON.stringify({ card_expiration: '1229' }) }))).not.toContain('1229');
+  });
+
   it('masks 13-19 digit runs in text, keeping the last four', () => {
     expect(scrubText(`paid with ${PAN} today`)).toBe('paid with ************1111 today');
     expect(scrubText('clabe 646180157000000004 ok')).toBe('clabe **************0004 ok');

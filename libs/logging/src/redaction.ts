@@ -6,7 +6,7 @@
  */
 export const REDACTED = '[REDACTED]';
 
-const SENSITIVE_KEY = /^(card_?number|pan|pin|nip|cvc|cvv2?|card_?security_?code|old_?pin|new_?pin|current_?pin|authentication_?info|card_?nip\w*|clear_?pan|track_?data|authorization|x-api-key|password|client_?secret|secret)$/i;
+const SENSITIVE_KEY = /^(card_?number|pan|pin|nip|cvc|cvv2?|card_?security_?code|old_?pin|new_?pin|current_?pin|authentication_?info|card_?nip\w*|card_?expiration|clear_?pan|track_?data|authorization|x-api-key|password|client_?secret|secret)$/i;
 
 export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
@@ -29,7 +29,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
 const PAN_LIKE = /(?<![0-9])[0-9]{13,19}(?![0-9])/g;
 // "pin":"1234" or \"pin\":\"1234\" (JSON inside a JSON string), also numbers.
 const EMBEDDED_PAIR =
-  /(\\?"(?:card_?number|pan|pin|nip|cvc|cvv2?|card_?security_?code|old_?pin|new_?pin|current_?pin|authentication_?info|card_?nip\w*)\\?"\s*:\s*)(\\?"[^"\\]*\\?"|[0-9]+)/gi;
+  /(\\?"(?:card_?number|pan|pin|nip|cvc|cvv2?|card_?security_?code|old_?pin|new_?pin|current_?pin|authentication_?info|card_?nip\w*|card_?expiration)\\?"\s*:\s*)(\\?"[^"\\]*\\?"|[0-9]+)/gi;
 
 export function scrubText(line: string): string {
   return line.replace(EMBEDDED_PAIR, `$1"${REDACTED}"`).replace(PAN_LIKE, (d) => `${'*'.repeat(d.length - 4)}${d.slice(-4)}`);

@@ -1,4 +1,4 @@
-import { CapabilityNotSupportedError, ValidationError, type CardFunds, type CardIssuing, type ProgramAdmin, type SpeiRail } from '#libs/domain';
+import { CapabilityNotSupportedError, ValidationError, type CardFunds, type CardIssuing, type CardProcessing, type ProgramAdmin, type SpeiRail } from '#libs/domain';
 import { CardProviders } from './card-providers.js';
 
 describe('CardProviders (routing by the owning provider)', () => {
@@ -20,6 +20,20 @@ describe('CardProviders (routing by the owning provider)', () => {
       }
     })();
     expect(e).toMatchObject({ provider: 'bcs', capability: 'card_funds' });
+  });
+
+  it('Credencial cards route to CardProcessing; everything else about them is 422 naming the capability', () => {
+    const processing = { provider: 'credencial' } as CardProcessing;
+    const withCredencial = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail, processing);
+    expect(withCredencial.processing('credencial')).toBe(processing);
+    expect(withCredencial.isProcessor('credencial')).toBe(true);
+    expect(withCredencial.isProcessor('necipco')).toBe(false);
+    expect(withCredencial.choose('credencial')).toBe('credencial');
+    expect(() => withCredencial.processing('necipco')).toThrow(expect.objectContaining({ provider: 'necipco', capability: 'card_processing' }));
+    expect(() => withCredencial.issuing('credencial')).toThrow(expect.objectContaining({ provider: 'credencial', capability: 'card_issuing' }));
+    expect(() => withCredencial.funds('credencial')).toThrow(CapabilityNotSupportedError);
+    // Without the port bound, a Credencial card is not a processor card either.
+    expect(providers.isProcessor('credencial')).toBe(false);
   });
 
   it('an unknown provider asked for at creation is a 400', () => {

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CapabilityNotSupportedError, CardFunds, CardIssuing, ProgramAdmin, SpeiRail, ValidationError } from '#libs/domain';
+import { CapabilityNotSupportedError, CardFunds, CardIssuing, CardProcessing, ProgramAdmin, SpeiRail, ValidationError } from '#libs/domain';
 
-export type CardCapability = 'card_issuing' | 'card_funds' | 'program_admin' | 'spei_from_card';
+export type CardCapability = 'card_issuing' | 'card_funds' | 'program_admin' | 'spei_from_card' | 'card_processing';
 
 /** Providers a card, cardholder or client can belong to (the gateway stores the name at creation). */
-export const CARD_PROVIDERS = ['necipco'] as const;
+export const CARD_PROVIDERS = ['necipco', 'credencial'] as const;
 export type CardProviderName = (typeof CARD_PROVIDERS)[number];
 export const DEFAULT_CARD_PROVIDER: CardProviderName = 'necipco';
 
@@ -13,6 +13,7 @@ interface ProviderPorts {
   funds?: CardFunds;
   program?: ProgramAdmin;
   spei?: SpeiRail;
+  processing?: CardProcessing;
 }
 
 /**
@@ -29,8 +30,10 @@ export class CardProviders {
     @Inject(CardFunds) funds: CardFunds,
     @Inject(ProgramAdmin) program: ProgramAdmin,
     @Inject(SpeiRail) spei: SpeiRail,
+    @Inject(CardProcessing) processing?: CardProcessing,
   ) {
-    this.ports = { necipco: { issuing, funds, program, spei } };
+    // Credencial processes cards it does not issue: nomination, status and NIP only (no cardholders, funds, program).
+    this.ports = { necipco: { issuing, funds, program, spei }, credencial: { processing } };
   }
 
   /** The provider for a new resource: the one asked for, else the default. */
@@ -54,6 +57,15 @@ export class CardProviders {
 
   spei(provider: string): SpeiRail {
     return this.get(provider, 'spei', 'spei_from_card');
+  }
+
+  processing(provider: string): CardProcessing {
+    return this.get(provider, 'processing', 'card_processing');
+  }
+
+  /** Whether the provider's cards are processed (nominated) rather than issued: their operations go to CardProcessing. */
+  isProcessor(provider: string): boolean {
+    return !!this.ports[provider]?.processing && !this.ports[provider]?.issuing;
   }
 
   private get<K extends keyof ProviderPorts>(provider: string, port: K, capability: CardCapability): NonNullable<ProviderPorts[K]> {

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '#libs/ledger';
+import { CredencialModule } from '#libs/providers/credencial';
 import { NecipcoModule } from '#libs/providers/necipco';
 import { CardDataKeysService } from './card-data-keys.service.js';
 import { CardLedgerService } from './card-ledger.service.js';
 import { CardMoneyService } from './card-money.service.js';
+import { CardProcessingService } from './card-processing.service.js';
 import { CardProviders } from './card-providers.js';
 import { CardDataKeyController, CardholdersController, CardsController, CardTransfersController } from './cards.controller.js';
 import { CardsService } from './cards.service.js';
@@ -14,11 +16,12 @@ import { ProgramService } from './program.service.js';
 
 /**
  * /v1 cardholders, cards, card money, SPEI from a card, sub-clients, products and catalogs, over the
- * card ports (CardIssuing, CardFunds, ProgramAdmin, SpeiRail) — today bound to NeCIPCo by NecipcoModule.
+ * card ports (CardIssuing, CardFunds, ProgramAdmin, SpeiRail) bound to NeCIPCo by NecipcoModule, and
+ * CardProcessing (nomination, status, NIP) bound to Credencial by CredencialModule.
  */
 @Module({
-  imports: [LedgerModule, NecipcoModule],
+  imports: [LedgerModule, NecipcoModule, CredencialModule],
   controllers: [CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController, ProgramKeysController],
-  providers: [CardProviders, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService, ProgramKeysService],
+  providers: [CardProviders, CardProcessingService, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService, ProgramKeysService],
 })
 export class CardsApiModule {}

@@ -7,6 +7,7 @@ import { IDEMPOTENCY_HEADER } from '../common/openapi.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import { CardDataKeysService, CARD_DATA_ALGORITHM } from './card-data-keys.service.js';
 import { CardMoneyService } from './card-money.service.js';
+import { CardProcessingService } from './card-processing.service.js';
 import { CardsService } from './cards.service.js';
 import { CardholderDto, CardholderPageDto, CreateCardholderDto } from './dto/cardholder.dto.js';
 import {
@@ -34,6 +35,7 @@ import {
   RequestPhysicalCardDto,
   SetPinDto,
 } from './dto/card.dto.js';
+import { NominateCardDto, NominatedCardDto } from './dto/card-nomination.dto.js';
 import { CardAmountDto, CardMoneyMovementDto, CardPaymentDto, CardPurchaseDto, CardTransferDto, CardWithdrawalDto } from './dto/card-money.dto.js';
 import { LocationQueryDto, PageQueryDto, UUID_PARAM, WithLocationDto } from './dto/common.dto.js';
 
@@ -79,6 +81,7 @@ export class CardsController {
   constructor(
     @Inject(CardsService) private readonly cards: CardsService,
     @Inject(CardMoneyService) private readonly money: CardMoneyService,
+    @Inject(CardProcessingService) private readonly processing: CardProcessingService,
   ) {}
 
   @Post()
@@ -96,6 +99,22 @@ export class CardsController {
     return this.cards.issue(apiKeyOf(req), body);
   }
 
+  @Post('nominations')
+  @RequireScopes('cards:write')
+  @Idempotent()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({
+    summary: 'Nominate a card (assign a plastic to an account with the cardholder\'s data)',
+    description:
+      'At a card processor (Credencial). The card becomes a Pasarela card (ACTIVE) with its own ledger account (`card:<id>`, never below zero) that the ' +
+      'processor\'s DEBIT / REVERSE / BALANCE / MOVEMENTS webhooks act on. `card_number` is only forwarded: never stored, logged or returned. ' +
+      '404 card_not_found (the processor does not know the plastic), 409 card_already_nominated, 422 capability_not_supported (a provider that nominates no cards).',
+  })
+  @ApiCreatedResponse({ type: NominatedCardDto })
+  nominate(@Body() body: NominateCardDto, @Req() req: FastifyRequest): Promise<NominatedCardDto> {
+    return this.processing.nominate(apiKeyOf(req), body);
+  }
+
   @Get()
   @RequireScopes('cards:read')
   @ApiOperation({ summary: 'List cards', description: 'Cursor-paginated; filter by cardholder.' })
@@ -107,7 +126,7 @@ export class CardsController {
   @Get(':id')
   @RequireScopes('cards:read')
   @ApiParam(CARD_ID)
-  @ApiOperation({ summary: 'Card information', description: 'From the provider (status, account, activity). The PAN only in `card_data`, encrypted to the caller\'s registered key.' })
+  @ApiOperation({ summary: 'Card information', description: 'From the provider (status, account, activity). The PAN only in `card_data`, encrypted to the caller\'s registered key. Credencial cards: the status as Credencial reports it, `account_reference`, no card data.' })
   @ApiOkResponse({ type: CardDetailsDto })
   get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest): Promise<CardDetailsDto> {
     return this.cards.details(apiKeyOf(req), id);
@@ -130,7 +149,12 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiParam(CARD_ID)
-  @ApiOperation({ summary: 'Change a card\'s status', description: 'Block (TEMPORARY_INACTIVE), unblock (ACTIVE), cancel… — keys of the `card_status` catalog.' })
+  @ApiOperation({
+    summary: 'Change a card\'s status',
+    description:
+      'Block (TEMPORARY_INACTIVE), unblock (ACTIVE), cancel… — keys of the `card_status` catalog. Credencial cards take ACTIVE, TEMPORARY_INACTIVE, INACTIVE, LOST, STOLEN, ' +
+      'CANCELED (others: 400 unknown_card_status; LOST, STOLEN and CANCELED are final: changing them is 422). The card\'s DEBIT webhooks are declined unless it is ACTIVE.',
+  })
   @ApiOkResponse({ type: CardDto })
   status(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ChangeCardStatusDto): Promise<CardDto> {
     return this.cards.changeStatus(id, body.status, body.location);
@@ -159,10 +183,15 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiParam(CARD_ID)
-  @ApiOperation({ summary: 'Set or change the ATM PIN', description: 'Without `current_pin` sets the first PIN; with it, changes the PIN. PINs travel encrypted to the provider and are never stored or logged.' })
+  @ApiOperation({
+    summary: 'Set or change the ATM PIN (NIP)',
+    description:
+      'Without `current_pin` sets the first PIN; with it, changes the PIN. PINs travel encrypted to the provider and are never stored or logged. ' +
+      'Credencial cards also need `card_expiration` (MMYY) and `card_security_code` (the plastic proves possession); a wrong one is 422 card_verification_failed.',
+  })
   @ApiOkResponse({ type: PinOperationDto })
-  setPin(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetPinDto): Promise<PinOperationDto> {
-    return this.cards.setPin(id, body);
+  setPin(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetPinDto, @Headers('idempotency-key') key: string, @Req() req: FastifyRequest): Promise<PinOperationDto> {
+    return this.cards.setPin(id, body, apiKeyOf(req), key);
   }
 
   @Get(':id/pin')

@@ -26,29 +26,17 @@ import type {
   SetPinDto,
 } from './dto/card.dto.js';
 import { decodeCursor, encodeCursor, type LocationDto } from './dto/common.dto.js';
+import { CardProcessingService } from './card-processing.service.js';
+import { cardView, type CardRow } from './card-view.js';
 
-export type CardRow = Awaited<ReturnType<PrismaService['card']['findUniqueOrThrow']>>;
+export { cardView, type CardRow };
+
 type CardholderRow = Awaited<ReturnType<PrismaService['cardholder']['findUniqueOrThrow']>>;
 
 const MASKED = /^\*{12}\d{4}$/;
 
 export function geo(l: LocationDto | { latitude: string; longitude: string }): GeoLocation {
   return { latitude: l.latitude, longitude: l.longitude };
-}
-
-export function cardView(c: CardRow): CardDto {
-  return {
-    id: c.id,
-    cardholder_id: c.cardholderId,
-    provider: c.provider,
-    type: c.type,
-    status: c.status,
-    masked_pan: c.maskedPan,
-    last4: c.last4,
-    ledger_account_id: c.ledgerAccountId,
-    created_at: c.createdAt.toISOString(),
-    updated_at: c.updatedAt.toISOString(),
-  };
 }
 
 /**
@@ -64,6 +52,7 @@ export class CardsService {
     @Inject(CardDataKeysService) private readonly keys: CardDataKeysService,
     @Inject(CardLedgerService) private readonly cardLedger: CardLedgerService,
     @Inject(LedgerService) private readonly ledger: LedgerService,
+    @Inject(CardProcessingService) private readonly processing: CardProcessingService,
   ) {}
 
   // ---------------------------------------------------------------- lookups
@@ -232,6 +221,7 @@ export class CardsService {
 
   async details(apiKeyId: string, id: string): Promise<CardDetailsDto> {
     let row = await this.card(id);
+    if (this.providers.isProcessor(row.provider)) return this.processing.details(row);
     const d = await this.providers.issuing(row.provider).getCardDetails({ cardId: row.providerCardId });
     row = await this.updateStatus(row, d.card);
     const act = d.activity;
@@ -252,6 +242,7 @@ export class CardsService {
 
   async changeStatus(id: string, status: string, location: LocationDto): Promise<CardDto> {
     const row = await this.card(id);
+    if (this.providers.isProcessor(row.provider)) return this.processing.changeStatus(row, status);
     const r = await this.providers.issuing(row.provider).changeCardStatus({ cardId: row.providerCardId }, status, geo(location));
     return cardView(await this.updateStatus(row, { ...r.card, status: r.card.status ?? status }));
   }
@@ -307,8 +298,9 @@ export class CardsService {
 
   // ---------------------------------------------------------------- PINs, CVC, authentication
 
-  async setPin(id: string, dto: SetPinDto): Promise<PinOperationDto> {
+  async setPin(id: string, dto: SetPinDto, apiKeyId = '', idempotencyKey = ''): Promise<PinOperationDto> {
     const row = await this.card(id);
+    if (this.providers.isProcessor(row.provider)) return this.processing.setPin(row, dto, apiKeyId, idempotencyKey);
     const issuing = this.providers.issuing(row.provider);
     const ref = { cardId: row.providerCardId };
     const r = dto.current_pin

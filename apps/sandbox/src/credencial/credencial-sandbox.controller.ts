@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseFilters } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Money } from '#libs/domain';
 import { runWithFaults } from './sandbox-faults.js';
 import { CredencialHttpError, CredencialSandboxExceptionFilter } from './credencial-sandbox.errors.js';
-import { CREDENCIAL_SANDBOX_OPERATIONS, CredencialSandboxService } from './credencial-sandbox.service.js';
+import { CREDENCIAL_SANDBOX_OPERATIONS, CredencialSandboxService, type CredencialOutgoingWebhook } from './credencial-sandbox.service.js';
+import { CredencialWebhookSender } from './credencial-webhook.sender.js';
 
 function asObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
@@ -12,6 +13,12 @@ function asObject(body: unknown): Record<string, unknown> {
 }
 
 const toError = (status: number, message: string) => new CredencialHttpError(status, message);
+
+const ACCOUNT = { name: 'account_number', description: 'The card account number the nomination answered (e.g. 544802938).', schema: { type: 'string', example: '544802938' } } as const;
+const DELIVERY =
+  'Built as Credencial would, signed (Standard Webhooks, CREDENCIAL_WEBHOOK_SECRETS) and POSTed to GATEWAY_URL/webhooks/credencial/…; ' +
+  'answers `{ webhook, delivery: { url, webhook_id, delivered, status, answer, duration_ms, error? } }` — `answer` is the gateway\'s synchronous decision ' +
+  '(code -1 applied; 1 insufficient funds, 2 unknown account, 3 card not active, 99 other).';
 
 /** The Credencial document's paths, under /credential. */
 @ApiTags('Credencial')
@@ -62,13 +69,23 @@ const optString = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undef
 
 /**
  * Sandbox-only controls: planned failures, a card's plastic data (expiry, CVC) for tests, and the
- * DEBIT / REVERSE / BALANCE / MOVEMENTS webhooks on demand (answered with the payload; sending is a later step).
+ * DEBIT / REVERSE / BALANCE / MOVEMENTS webhooks on demand: built, signed, POSTed to the gateway, and
+ * answered with `{ webhook, delivery }` where `delivery.answer` is the gateway's synchronous answer.
  */
 @ApiTags('Credencial sandbox controls')
 @Controller('credential/_sandbox')
 @UseFilters(CredencialSandboxExceptionFilter)
 export class CredencialSandboxAdminController {
-  constructor(@Inject(CredencialSandboxService) private readonly credencial: CredencialSandboxService) {}
+  constructor(
+    @Inject(CredencialSandboxService) private readonly credencial: CredencialSandboxService,
+    @Inject(CredencialWebhookSender) private readonly sender: CredencialWebhookSender,
+  ) {}
+
+  /** Hands the webhook to the listeners, delivers it, and shows both the payload and the gateway's answer. */
+  private async fire(kind: CredencialOutgoingWebhook['kind'], payload: CredencialOutgoingWebhook['payload']) {
+    const webhook = this.credencial.emit(kind, payload);
+    return { webhook: webhook.payload, delivery: await this.sender.send(webhook) };
+  }
 
   /** { count, mode?: error|timeout|after_processing, status?, delay_ms?, operation?: nomination|get_status|update_status|initial_nip|update_nip } */
   @Post('failures')
@@ -121,9 +138,26 @@ export class CredencialSandboxAdminController {
     return { matches: this.credencial.nipMatches(accountNumber, String(asObject(body).nip ?? '')) };
   }
 
-  /** { amount: "99.90", currency?: 484|840, origin?, reference?, trade_name?, terminal?, city? } -> DEBIT webhook. */
+  /** { amount: "99.90", currency?: 484|840, origin?, reference?, trade_name?, terminal?, city? } -> DEBIT webhook, sent; the gateway's answer in `delivery.answer`. */
   @Post('cards/:account_number/debit')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Fire a DEBIT webhook (the card spends at a POS / ATM)', description: DELIVERY })
+  @ApiParam(ACCOUNT)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['amount'],
+      properties: {
+        amount: { type: 'string', example: '99.90', description: 'Decimal, at most 2 places.' },
+        currency: { type: 'string', enum: ['484', '840'], example: '484' },
+        reference: { type: 'string', example: '123456789012', description: 'Generated when absent; a REVERSE names it.' },
+        origin: { type: 'string', example: 'MASTER_POS' },
+        trade_name: { type: 'string', example: 'OXXO' },
+        terminal: { type: 'string', example: 'SBXTERM0001' },
+        city: { type: 'string', example: 'CDMX' },
+      },
+    },
+  })
   debit(@Param('account_number') accountNumber: string, @Body() body: unknown) {
     const b = asObject(body);
     const payload = this.credencial.buildDebitWebhook(accountNumber, {
@@ -134,29 +168,48 @@ export class CredencialSandboxAdminController {
       terminal: optString(b.terminal),
       city: optString(b.city),
     });
-    return { webhook: this.credencial.emit('debit', payload).payload };
+    return this.fire('debit', payload);
   }
 
-  /** { amount, reference (the debit's), reverse_reason?, currency? } -> REVERSE DEBIT webhook. */
+  /** { amount, reference (the debit's), reverse_reason?, currency? } -> REVERSE DEBIT webhook, sent. */
   @Post('cards/:account_number/reverse')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Fire a REVERSE DEBIT webhook (all or part of a debit is undone)', description: DELIVERY })
+  @ApiParam(ACCOUNT)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['amount', 'reference'],
+      properties: {
+        amount: { type: 'string', example: '99.90' },
+        reference: { type: 'string', example: '123456789012', description: 'The reference of the debit being reversed.' },
+        currency: { type: 'string', enum: ['484', '840'], example: '484' },
+        reverse_reason: { type: 'string', example: 'REVERSO' },
+        origin: { type: 'string', example: 'MASTER_POS' },
+      },
+    },
+  })
   reverse(@Param('account_number') accountNumber: string, @Body() body: unknown) {
     const b = asObject(body);
     const reference = optString(b.reference);
     if (!reference) throw new CredencialHttpError(400, 'reference (of the debit) is required');
     const payload = this.credencial.buildReverseWebhook(accountNumber, { amount: amountOf(b), reference, reverseReason: optString(b.reverse_reason), origin: optString(b.origin) });
-    return { webhook: this.credencial.emit('reverse', payload).payload };
+    return this.fire('reverse', payload);
   }
 
   @Post('cards/:account_number/balance')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Fire a BALANCE webhook (balance inquiry at an ATM)', description: DELIVERY })
+  @ApiParam(ACCOUNT)
   balance(@Param('account_number') accountNumber: string) {
-    return { webhook: this.credencial.emit('balance', this.credencial.buildBalanceWebhook(accountNumber)).payload };
+    return this.fire('balance', this.credencial.buildBalanceWebhook(accountNumber));
   }
 
   @Post('cards/:account_number/movements')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Fire a MOVEMENTS webhook (last movements inquiry)', description: DELIVERY })
+  @ApiParam(ACCOUNT)
   movements(@Param('account_number') accountNumber: string) {
-    return { webhook: this.credencial.emit('movements', this.credencial.buildMovementsWebhook(accountNumber)).payload };
+    return this.fire('movements', this.credencial.buildMovementsWebhook(accountNumber));
   }
 }

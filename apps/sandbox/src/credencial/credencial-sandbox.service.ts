@@ -68,8 +68,8 @@ function processorDate(d: Date): string {
 
 /**
  * The simulated Credencial: nominated cards with status and NIP (hashed), planned failures, and the
- * DEBIT / REVERSE / BALANCE / MOVEMENTS webhook payloads built on demand. Sending them to the gateway
- * (and reading its synchronous answer) is a later step: listeners registered with `onWebhook` get them.
+ * DEBIT / REVERSE / BALANCE / MOVEMENTS webhook payloads built on demand. `emit` hands them to the
+ * `onWebhook` listeners; CredencialWebhookSender POSTs them, signed, to the gateway and returns its answer.
  */
 @Injectable()
 export class CredencialSandboxService {
@@ -241,7 +241,7 @@ export class CredencialSandboxService {
     return { emi_account_reference: card.emiAccountReference, emi_account_identifier: card.emiAccountIdentifier, account_number: Number(card.accountNumber), identifier_adq: '', reference: '', origin };
   }
 
-  /** Builds and hands a webhook to the listeners (the later sender). */
+  /** Hands a built webhook to the listeners (the controls then deliver it with CredencialWebhookSender). */
   emit(kind: CredencialOutgoingWebhook['kind'], payload: CredencialOutgoingWebhook['payload']): CredencialOutgoingWebhook {
     const webhook = { kind, path: CREDENCIAL_WEBHOOK_PATHS[kind], payload };
     for (const l of this.listeners) l(webhook);

@@ -57,7 +57,7 @@ export class CardDto {
   @ApiProperty({ format: 'uuid', example: '5a1d7c1e-2b9f-4d0a-8e3c-1f2a3b4c5d6e', maxLength: 36 })
   cardholder_id!: string;
 
-  @ApiProperty({ enum: ['necipco'], example: 'necipco' })
+  @ApiProperty({ enum: ['necipco', 'credencial'], example: 'necipco' })
   provider!: string;
 
   @ApiProperty({ enum: ['PHYSICAL', 'VIRTUAL', 'VIRTUAL_WITH_PHYSICAL'], example: 'VIRTUAL' })
@@ -146,6 +146,16 @@ export class SetPinDto extends WithLocationDto {
   @IsOptional()
   @Matches(PIN, { message: 'current_pin must be 4 digits' })
   current_pin?: string;
+
+  @ApiPropertyOptional({ example: '1229', pattern: '^(0[1-9]|1[0-2])\\d{2}$', maxLength: 4, description: 'Card processors (Credencial): the plastic\'s expiry, MMYY, proving possession. Never stored or logged.' })
+  @IsOptional()
+  @Matches(/^(0[1-9]|1[0-2])\d{2}$/, { message: 'card_expiration must be MMYY' })
+  card_expiration?: string;
+
+  @ApiPropertyOptional({ example: '123', pattern: '^\\d{3,4}$', maxLength: 4, description: 'Card processors (Credencial): the plastic\'s security code (CVC). Never stored or logged.' })
+  @IsOptional()
+  @Matches(/^\d{3,4}$/, { message: 'card_security_code must be 3 or 4 digits' })
+  card_security_code?: string;
 }
 
 export class PinDto extends WithLocationDto {
