@@ -1,9 +1,10 @@
-import { CapabilityNotSupportedError, ValidationError, type CardFunds, type CardIssuing, type ProgramAdmin, type SpeiRail } from '#libs/domain';
+import { CapabilityNotSupportedError, ValidationError, type CardFunds, type CardIssuing, type CardServicing, type ProgramAdmin, type SpeiRail } from '#libs/domain';
 import { CardProviders } from './card-providers.js';
 
 describe('CardProviders (routing by the owning provider)', () => {
   const issuing = { provider: 'necipco' } as CardIssuing;
-  const providers = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail);
+  const servicing = { provider: 'bcs' } as unknown as CardServicing;
+  const providers = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail, servicing);
 
   it('routes to the ports the provider registered', () => {
     expect(providers.issuing('necipco')).toBe(issuing);
@@ -20,6 +21,13 @@ describe('CardProviders (routing by the owning provider)', () => {
       }
     })();
     expect(e).toMatchObject({ provider: 'bcs', capability: 'card_funds' });
+  });
+
+  it('BCS cards get CardServicing; NeCIPCo lacks it (422 card_servicing) and BCS lacks issuing', () => {
+    expect(providers.servicing('bcs')).toBe(servicing);
+    expect(() => providers.servicing('necipco')).toThrow(CapabilityNotSupportedError);
+    expect(() => providers.issuing('bcs')).toThrow(CapabilityNotSupportedError);
+    expect(providers.choose('bcs')).toBe('bcs');
   });
 
   it('an unknown provider asked for at creation is a 400', () => {

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CapabilityNotSupportedError, CardFunds, CardIssuing, ProgramAdmin, SpeiRail, ValidationError } from '#libs/domain';
+import { CapabilityNotSupportedError, CardFunds, CardIssuing, CardServicing, ProgramAdmin, SpeiRail, ValidationError } from '#libs/domain';
 
-export type CardCapability = 'card_issuing' | 'card_funds' | 'program_admin' | 'spei_from_card';
+export type CardCapability = 'card_issuing' | 'card_funds' | 'program_admin' | 'spei_from_card' | 'card_servicing';
 
 /** Providers a card, cardholder or client can belong to (the gateway stores the name at creation). */
-export const CARD_PROVIDERS = ['necipco'] as const;
+export const CARD_PROVIDERS = ['necipco', 'bcs'] as const;
 export type CardProviderName = (typeof CARD_PROVIDERS)[number];
 export const DEFAULT_CARD_PROVIDER: CardProviderName = 'necipco';
 
@@ -13,6 +13,7 @@ interface ProviderPorts {
   funds?: CardFunds;
   program?: ProgramAdmin;
   spei?: SpeiRail;
+  servicing?: CardServicing;
 }
 
 /**
@@ -29,8 +30,9 @@ export class CardProviders {
     @Inject(CardFunds) funds: CardFunds,
     @Inject(ProgramAdmin) program: ProgramAdmin,
     @Inject(SpeiRail) spei: SpeiRail,
+    @Inject(CardServicing) servicing: CardServicing,
   ) {
-    this.ports = { necipco: { issuing, funds, program, spei } };
+    this.ports = { necipco: { issuing, funds, program, spei }, bcs: { servicing } };
   }
 
   /** The provider for a new resource: the one asked for, else the default. */
@@ -54,6 +56,10 @@ export class CardProviders {
 
   spei(provider: string): SpeiRail {
     return this.get(provider, 'spei', 'spei_from_card');
+  }
+
+  servicing(provider: string): CardServicing {
+    return this.get(provider, 'servicing', 'card_servicing');
   }
 
   private get<K extends keyof ProviderPorts>(provider: string, port: K, capability: CardCapability): NonNullable<ProviderPorts[K]> {

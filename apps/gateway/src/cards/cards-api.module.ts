@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '#libs/ledger';
+import { BcsModule } from '#libs/providers/bcs';
 import { NecipcoModule } from '#libs/providers/necipco';
 import { CardDataKeysService } from './card-data-keys.service.js';
 import { CardLedgerService } from './card-ledger.service.js';
 import { CardMoneyService } from './card-money.service.js';
 import { CardProviders } from './card-providers.js';
+import { CardServicingController } from './card-servicing.controller.js';
+import { CardServicingService } from './card-servicing.service.js';
 import { CardDataKeyController, CardholdersController, CardsController, CardTransfersController } from './cards.controller.js';
 import { CardsService } from './cards.service.js';
 import { CardSpeiController, ClientsController, ProductsCatalogsController } from './program.controller.js';
@@ -15,8 +18,8 @@ import { ProgramService } from './program.service.js';
  * card ports (CardIssuing, CardFunds, ProgramAdmin, SpeiRail) — today bound to NeCIPCo by NecipcoModule.
  */
 @Module({
-  imports: [LedgerModule, NecipcoModule],
-  controllers: [CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController],
-  providers: [CardProviders, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService],
+  imports: [LedgerModule, NecipcoModule, BcsModule],
+  controllers: [CardServicingController, CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController],
+  providers: [CardProviders, CardServicingService, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService],
 })
 export class CardsApiModule {}

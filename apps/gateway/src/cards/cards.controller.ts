@@ -7,6 +7,7 @@ import { IDEMPOTENCY_HEADER } from '../common/openapi.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import { CardDataKeysService, CARD_DATA_ALGORITHM } from './card-data-keys.service.js';
 import { CardMoneyService } from './card-money.service.js';
+import { callContext } from './card-servicing.controller.js';
 import { CardsService } from './cards.service.js';
 import { CardholderDto, CardholderPageDto, CreateCardholderDto } from './dto/cardholder.dto.js';
 import {
@@ -182,8 +183,8 @@ export class CardsController {
   @ApiParam(CARD_ID)
   @ApiOperation({ summary: 'Validate the ATM PIN', description: 'A wrong PIN is `valid: false` with the attempts left; after 5 the PIN is locked (422 pin_locked).' })
   @ApiOkResponse({ type: PinValidationDto })
-  validatePin(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: PinDto): Promise<PinValidationDto> {
-    return this.cards.validatePin(id, body.pin, body.location);
+  validatePin(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: PinDto, @Req() req: FastifyRequest): Promise<PinValidationDto> {
+    return this.cards.validatePin(id, body.pin, body.location, callContext(req));
   }
 
   @Post(':id/cvc')
