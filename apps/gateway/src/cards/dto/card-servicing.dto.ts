@@ -56,7 +56,7 @@ export class HoldDto {
   @IsBoolean()
   all_debit_cards?: boolean;
 
-  @ApiPropertyOptional({ type: [String], example: [], maxItems: 20, description: 'Other registered BCS cards of the same customer to block in the same hold.' })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', format: 'uuid', maxLength: 36 }, example: [], maxItems: 20, description: 'Other registered BCS cards of the same customer to block in the same hold.' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -68,7 +68,7 @@ export class HoldResultDto {
   @ApiProperty({ format: 'uuid', example: UUID_EXAMPLE, maxLength: 36 })
   card_id!: string;
 
-  @ApiProperty({ type: [String], example: [UUID_EXAMPLE], maxItems: 1000, description: 'Pasarela cards now BLOCKED.' })
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid', maxLength: 36 }, example: [UUID_EXAMPLE], maxItems: 1000, description: 'Pasarela cards now BLOCKED.' })
   blocked_card_ids!: string[];
 
   @ApiProperty({ example: false })
@@ -265,7 +265,7 @@ export class DeadlinesResultDto {
   @ApiProperty({ format: 'uuid', example: UUID_EXAMPLE, maxLength: 36 })
   card_id!: string;
 
-  @ApiProperty({ type: [TermDto] })
+  @ApiProperty({ type: [TermDto], maxItems: 50 })
   terms!: TermDto[];
 }
 
