@@ -70,7 +70,28 @@ describe('card servicing API (e2e, BCS sandbox)', () => {
     expect((await post('/v1/cards/registrations', { provider: 'acme', kind: 'debit', card_number: '4570211273204425', customer: { id_type: 'CC', id_number: '1' } })).status).toBe(400);
     expect((await post('/v1/cards/registrations', { provider: 'bcs', kind: 'credit', card_number: '4570211273204425', customer: { id_type: 'CC', id_number: '1' } }, reader)).status).toBe(403);
     expect((await call('POST', '/v1/cards/registrations', { body: {} })).status).toBe(401);
-    expect((await call('POST', '/v1/cards/registrations', { key: writer, body: { provider: 'bcs' } })).status).toBe(400);
+    const noKey = await call('POST', '/v1/cards/registrations', { key: writer, body: { provider: 'bcs', kind: 'credit', card_number: '4570211273204425', customer: { id_type: 'CC', id_number: '1' } } });
+    expect(noKey.status).toBe(400);
+    expect(noKey.body.code).toBe('idempotency_key_missing');
+  });
+
+  it('every servicing mutation needs cards:write, an API key and an Idempotency-Key', async () => {
+    const c = await registered('credit');
+    const routes: Array<[string, string, unknown]> = [
+      ['POST', `/v1/cards/${c.id}/holds`, {}],
+      ['POST', `/v1/cards/${c.id}/replacement`, { lock_code: '01' }],
+      ['POST', `/v1/cards/${c.id}/cvv/validation`, { cvv: '123' }],
+      ['PUT', `/v1/cards/${c.id}/billing-cycle`, { days_cycle: '1', email: 'a@b.co', cell_phone: '3111111111' }],
+      ['PUT', `/v1/cards/${c.id}/deadlines`, { terms: [{ sequence: '12345678', installments: 2 }] }],
+      ['POST', '/v1/card-applications', { provider: 'bcs', type: 'debit', customer: { id_type: 'CC', id_number: '1' } }],
+    ];
+    for (const [method, path, body] of routes) {
+      expect((await call(method, path, { key: reader, body, idempotencyKey: randomUUID() })).status).toBe(403);
+      expect((await call(method, path, { body, idempotencyKey: randomUUID() })).status).toBe(401);
+      expect((await call(method, path, { key: writer, body })).body.code).toBe('idempotency_key_missing');
+    }
+    // Nothing reached BCS: the card is still unblocked and on its first cycle.
+    expect(await admin(`cards/${c.sb.card_number}`)).toMatchObject({ block: null, days_cycle: '2' });
   });
 
   it('POST /v1/cards/{id}/holds: blocks the card (and all debit cards); a second hold → 409 card_blocked; unknown card → 404', async () => {
@@ -85,6 +106,12 @@ describe('card servicing API (e2e, BCS sandbox)', () => {
     expect(twice.body.code).toBe('card_blocked');
     expect((await post(`/v1/cards/${randomUUID()}/holds`, {})).status).toBe(404);
     expect((await post(`/v1/cards/${d.id}/holds`, { additional_card_ids: ['nope'] })).status).toBe(400);
+    const stranger = await registered('debit');
+    const mine = await registered('debit');
+    const cross = await post(`/v1/cards/${mine.id}/holds`, { additional_card_ids: [stranger.id] });
+    expect(cross.status).toBe(400);
+    expect(cross.body.code).toBe('card_of_another_customer');
+    expect((await admin(`cards/${mine.sb.card_number}`)).block).toBeNull();
   });
 
   it('idempotency: the same key replays the first answer without a second provider call', async () => {
@@ -93,8 +120,11 @@ describe('card servicing API (e2e, BCS sandbox)', () => {
     const a = await post(`/v1/cards/${c.id}/holds`, {}, writer, key);
     const b = await post(`/v1/cards/${c.id}/holds`, {}, writer, key);
     expect(a.status).toBe(201);
-    expect(b.status).toBe(201);
+    expect(b.status).toBe(201); // a second real hold would be 409 card_blocked
     expect(b.body).toEqual(a.body);
+    const reused = await post(`/v1/cards/${c.id}/holds`, { all_debit_cards: true }, writer, key);
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('idempotency_key_reused');
   });
 
   it('POST /v1/cards/{id}/replacement: credit (lock 01) and debit (biller / reference); a replaced card again → 409; debit without fields → 400', async () => {
@@ -139,6 +169,12 @@ describe('card servicing API (e2e, BCS sandbox)', () => {
     const type = await post(`/v1/cards/${d.id}/cvv/validation`, { cvv: '123' });
     expect(type.status).toBe(422);
     expect(type.body.code).toBe('operation_not_for_card_type');
+    const pinOnCredit = await post(`/v1/cards/${c.id}/pin/validation`, { pin: '1234', location: loc });
+    expect(pinOnCredit.status).toBe(422);
+    expect(pinOnCredit.body.code).toBe('operation_not_for_card_type');
+    expect((await post(`/v1/cards/${d.id}/billing-cycle`, {})).status).toBe(404); // PUT only
+    const cycleOnDebit = await put(`/v1/cards/${d.id}/billing-cycle`, { days_cycle: '1', email: 'a@b.co', cell_phone: '3111111111' });
+    expect(cycleOnDebit.status).toBe(422);
   });
 
   it('PUT /v1/cards/{id}/billing-cycle: changes; same cycle → 422 billing_cycle_unchanged; too soon → 422 billing_cycle_change_too_soon; later → OK', async () => {
