@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { BCS_ID_TYPES_HOLDS, BCS_ID_TYPES_VALIDATION } from '#libs/providers/bcs';
 import { BcsSandboxError as E, BcsSandboxFilter } from './bcs-sandbox.errors.js';
 import { BcsSandboxState, type SandboxCard } from './bcs-sandbox.state.js';
@@ -11,7 +11,7 @@ const str = (v: unknown): v is string => typeof v === 'string';
 const PERIOD_MS = 30 * 86_400_000;
 
 /** The document's operations, at its paths, with its headers, envelopes and error codes. */
-@ApiExcludeController()
+@ApiTags('BCS sandbox')
 @UseFilters(BcsSandboxFilter)
 @Controller()
 export class BcsSandboxController {
