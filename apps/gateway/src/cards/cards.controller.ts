@@ -181,7 +181,7 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiParam(CARD_ID)
-  @ApiOperation({ summary: 'Validate the ATM PIN', description: 'A wrong PIN is `valid: false` with the attempts left; after 5 the PIN is locked (422 pin_locked).' })
+  @ApiOperation({ summary: 'Validate the ATM PIN', description: 'A wrong PIN is `valid: false` with the attempts left; after 5 the PIN is locked (422 pin_locked). BCS debit cards: validated by BCS (PIN sent encrypted; `location` unused); a mismatch is 422 pin_mismatch.' })
   @ApiOkResponse({ type: PinValidationDto })
   validatePin(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: PinDto, @Req() req: FastifyRequest): Promise<PinValidationDto> {
     return this.cards.validatePin(id, body.pin, body.location, callContext(req));
