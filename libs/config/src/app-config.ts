@@ -63,6 +63,18 @@ export class AppConfig {
   readonly credencialTimeoutMs!: number;
   /** Retries of idempotent Credencial calls (GET/PUT status) on transient failures. */
   readonly credencialMaxRetries!: number;
+  // --- BCS (cards-management: holds, replacements, CVV/PIN validation, billing cycle, deadlines) ---
+  /** The document's URI ending in /cards-management/v1; defaults to the sandbox's `${sandboxUrl}/cards-management/v1`. */
+  readonly bcsBaseUrl!: string;
+  readonly bcsClientId!: string;
+  readonly bcsClientSecret!: string;
+  /** Bearer token sent as Authorization / X-Security-Token (the document names no token endpoint). */
+  readonly bcsAccessToken!: string;
+  /** AES-128 key (32 hex) shared with BCS for the encrypted acctId / secretid. */
+  readonly bcsCipherKey!: string;
+  /** Fixed X-Invoker-* header values (Channel, BranchId, …); the rest come from each request. */
+  readonly bcsInvoker!: Record<string, string>;
+  readonly bcsTimeoutMs!: number;
   // --- provider webhooks (verification per provider; the sweeper) ---
   readonly stpWebhook!: ProviderWebhookConfig;
   readonly credencialWebhook!: ProviderWebhookConfig;
@@ -224,6 +236,50 @@ function credencialConfig(r: Reader, sandboxUrl: string) {
   };
 }
 
+/** Sandbox defaults, so `npm start` talks to the BCS simulator out of the box. */
+export const BCS_SANDBOX_CLIENT_ID = '154-111-1111-222';
+export const BCS_SANDBOX_CLIENT_SECRET = 'sandbox-secret';
+export const BCS_SANDBOX_ACCESS_TOKEN = 'sandbox-token';
+export const BCS_SANDBOX_CIPHER_KEY = '000102030405060708090a0b0c0d0e0f';
+
+/** BCS_INVOKER_<NAME> → X-Invoker-<Header>, with the document's example values as defaults where it gives them. */
+const BCS_INVOKER_ENV: Array<[string, string, string]> = [
+  ['CHANNEL', 'Channel', '007'],
+  ['ATM_ID', 'ATMId', '1102'],
+  ['BRANCH_ID', 'BranchId', '1102'],
+  ['TERMINAL_ID', 'TerminalId', ''],
+  ['COMPONENT', 'Component', 'pasarela'],
+  ['SERVER_IP', 'ServerIPAddress', '192.168.169.197'],
+  ['USER_MAC', 'UserMACAddress', ''],
+  ['SERVER_MAC', 'ServerMACAddress', ''],
+  ['SOURCE', 'Source', 'PASARELA'],
+  ['COUNTRY', 'Country', 'CO'],
+  ['NETWORK', 'Network', ''],
+  ['SUB_CHANNEL', 'subChannel', ''],
+  ['USER', 'User', 'pasarela'],
+  ['ALLY', 'ally', ''],
+];
+
+function bcsConfig(r: Reader, sandboxUrl: string) {
+  const cipherKey = r.str('BCS_CIPHER_KEY', BCS_SANDBOX_CIPHER_KEY);
+  if (!/^[0-9a-fA-F]{32}$/.test(cipherKey)) r.problems.push('BCS_CIPHER_KEY must be 32 hex digits (an AES-128 key)');
+  const bcsInvoker: Record<string, string> = {};
+  for (const [env, header, fallback] of BCS_INVOKER_ENV) {
+    const v = r.str(`BCS_INVOKER_${env}`, fallback);
+    if (/[\r\n]/.test(v)) r.problems.push(`BCS_INVOKER_${env} must be one line`);
+    if (v) bcsInvoker[header] = v;
+  }
+  return {
+    bcsBaseUrl: r.url('BCS_BASE_URL', ['http:', 'https:'], `${sandboxUrl.replace(/\/+$/, '')}/cards-management/v1`)!.replace(/\/+$/, ''),
+    bcsClientId: r.str('BCS_CLIENT_ID', BCS_SANDBOX_CLIENT_ID),
+    bcsClientSecret: r.str('BCS_CLIENT_SECRET', BCS_SANDBOX_CLIENT_SECRET),
+    bcsAccessToken: r.str('BCS_ACCESS_TOKEN', BCS_SANDBOX_ACCESS_TOKEN),
+    bcsCipherKey: cipherKey,
+    bcsInvoker,
+    bcsTimeoutMs: r.int('BCS_TIMEOUT_MS', 10_000, 100, 120_000),
+  };
+}
+
 function webhookConfig(r: Reader, prefix: 'STP' | 'CREDENCIAL', production: boolean): ProviderWebhookConfig {
   const secretsRaw = r.optional(`${prefix}_WEBHOOK_SECRETS`);
   const hmacSecrets = (secretsRaw ?? (production ? '' : DEV_WEBHOOK_SECRET)).split(',').map((s) => s.trim()).filter(Boolean);
@@ -295,6 +351,7 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     ...necipcoConfig(r, r.str('SANDBOX_URL', `http://127.0.0.1:${sandboxPort}`)),
     ...stpConfig(r, r.str('SANDBOX_URL', `http://127.0.0.1:${sandboxPort}`)),
     ...credencialConfig(r, r.str('SANDBOX_URL', `http://127.0.0.1:${sandboxPort}`)),
+    ...bcsConfig(r, r.str('SANDBOX_URL', `http://127.0.0.1:${sandboxPort}`)),
     stpWebhook: webhookConfig(r, 'STP', nodeEnv === 'production'),
     credencialWebhook: webhookConfig(r, 'CREDENCIAL', nodeEnv === 'production'),
     webhookToleranceSeconds: r.int('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),

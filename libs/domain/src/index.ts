@@ -9,3 +9,4 @@ export * from './ports/card-issuing.port.js';
 export * from './ports/card-funds.port.js';
 export * from './ports/program-admin.port.js';
 export * from './ports/spei-rail.port.js';
+export * from './ports/card-servicing.port.js';

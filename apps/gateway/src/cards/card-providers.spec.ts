@@ -1,9 +1,10 @@
-import { CapabilityNotSupportedError, ValidationError, type CardFunds, type CardIssuing, type CardProcessing, type ProgramAdmin, type SpeiRail } from '#libs/domain';
+import { CapabilityNotSupportedError, ValidationError, type CardFunds, type CardIssuing, type CardProcessing, type CardServicing, type ProgramAdmin, type SpeiRail } from '#libs/domain';
 import { CardProviders } from './card-providers.js';
 
 describe('CardProviders (routing by the owning provider)', () => {
   const issuing = { provider: 'necipco' } as CardIssuing;
-  const providers = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail);
+  const servicing = { provider: 'bcs' } as unknown as CardServicing;
+  const providers = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail, servicing);
 
   it('routes to the ports the provider registered', () => {
     expect(providers.issuing('necipco')).toBe(issuing);
@@ -24,7 +25,7 @@ describe('CardProviders (routing by the owning provider)', () => {
 
   it('Credencial cards route to CardProcessing; everything else about them is 422 naming the capability', () => {
     const processing = { provider: 'credencial' } as CardProcessing;
-    const withCredencial = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail, processing);
+    const withCredencial = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail, servicing, processing);
     expect(withCredencial.processing('credencial')).toBe(processing);
     expect(withCredencial.isProcessor('credencial')).toBe(true);
     expect(withCredencial.isProcessor('necipco')).toBe(false);
@@ -34,6 +35,13 @@ describe('CardProviders (routing by the owning provider)', () => {
     expect(() => withCredencial.funds('credencial')).toThrow(CapabilityNotSupportedError);
     // Without the port bound, a Credencial card is not a processor card either.
     expect(providers.isProcessor('credencial')).toBe(false);
+  });
+
+  it('BCS cards get CardServicing; NeCIPCo lacks it (422 card_servicing) and BCS lacks issuing', () => {
+    expect(providers.servicing('bcs')).toBe(servicing);
+    expect(() => providers.servicing('necipco')).toThrow(CapabilityNotSupportedError);
+    expect(() => providers.issuing('bcs')).toThrow(CapabilityNotSupportedError);
+    expect(providers.choose('bcs')).toBe('bcs');
   });
 
   it('an unknown provider asked for at creation is a 400', () => {

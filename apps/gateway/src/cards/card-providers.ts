@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CapabilityNotSupportedError, CardFunds, CardIssuing, CardProcessing, ProgramAdmin, SpeiRail, ValidationError } from '#libs/domain';
+import { CapabilityNotSupportedError, CardFunds, CardIssuing, CardProcessing, CardServicing, ProgramAdmin, SpeiRail, ValidationError } from '#libs/domain';
 
-export type CardCapability = 'card_issuing' | 'card_funds' | 'program_admin' | 'spei_from_card' | 'card_processing';
+export type CardCapability = 'card_issuing' | 'card_funds' | 'program_admin' | 'spei_from_card' | 'card_processing' | 'card_servicing';
 
 /** Providers a card, cardholder or client can belong to (the gateway stores the name at creation). */
-export const CARD_PROVIDERS = ['necipco', 'credencial'] as const;
+export const CARD_PROVIDERS = ['necipco', 'credencial', 'bcs'] as const;
 export type CardProviderName = (typeof CARD_PROVIDERS)[number];
 export const DEFAULT_CARD_PROVIDER: CardProviderName = 'necipco';
 
@@ -14,6 +14,7 @@ interface ProviderPorts {
   program?: ProgramAdmin;
   spei?: SpeiRail;
   processing?: CardProcessing;
+  servicing?: CardServicing;
 }
 
 /**
@@ -30,10 +31,11 @@ export class CardProviders {
     @Inject(CardFunds) funds: CardFunds,
     @Inject(ProgramAdmin) program: ProgramAdmin,
     @Inject(SpeiRail) spei: SpeiRail,
+    @Inject(CardServicing) servicing: CardServicing,
     @Inject(CardProcessing) processing?: CardProcessing,
   ) {
     // Credencial processes cards it does not issue: nomination, status and NIP only (no cardholders, funds, program).
-    this.ports = { necipco: { issuing, funds, program, spei }, credencial: { processing } };
+    this.ports = { necipco: { issuing, funds, program, spei }, credencial: { processing }, bcs: { servicing } };
   }
 
   /** The provider for a new resource: the one asked for, else the default. */
@@ -66,6 +68,10 @@ export class CardProviders {
   /** Whether the provider's cards are processed (nominated) rather than issued: their operations go to CardProcessing. */
   isProcessor(provider: string): boolean {
     return !!this.ports[provider]?.processing && !this.ports[provider]?.issuing;
+  }
+
+  servicing(provider: string): CardServicing {
+    return this.get(provider, 'servicing', 'card_servicing');
   }
 
   private get<K extends keyof ProviderPorts>(provider: string, port: K, capability: CardCapability): NonNullable<ProviderPorts[K]> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '#libs/ledger';
+import { BcsModule } from '#libs/providers/bcs';
 import { CredencialModule } from '#libs/providers/credencial';
 import { NecipcoModule } from '#libs/providers/necipco';
 import { CardDataKeysService } from './card-data-keys.service.js';
@@ -7,6 +8,8 @@ import { CardLedgerService } from './card-ledger.service.js';
 import { CardMoneyService } from './card-money.service.js';
 import { CardProcessingService } from './card-processing.service.js';
 import { CardProviders } from './card-providers.js';
+import { CardServicingController } from './card-servicing.controller.js';
+import { CardServicingService } from './card-servicing.service.js';
 import { CardDataKeyController, CardholdersController, CardsController, CardTransfersController } from './cards.controller.js';
 import { CardsService } from './cards.service.js';
 import { CardSpeiController, ClientsController, ProductsCatalogsController } from './program.controller.js';
@@ -20,8 +23,8 @@ import { ProgramService } from './program.service.js';
  * CardProcessing (nomination, status, NIP) bound to Credencial by CredencialModule.
  */
 @Module({
-  imports: [LedgerModule, NecipcoModule, CredencialModule],
-  controllers: [CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController, ProgramKeysController],
-  providers: [CardProviders, CardProcessingService, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService, ProgramKeysService],
+  imports: [LedgerModule, NecipcoModule, CredencialModule, BcsModule],
+  controllers: [CardServicingController, CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController, ProgramKeysController],
+  providers: [CardProviders, CardProcessingService, CardServicingService, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService, ProgramKeysService],
 })
 export class CardsApiModule {}

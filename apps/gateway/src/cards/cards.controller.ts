@@ -8,6 +8,7 @@ import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import { CardDataKeysService, CARD_DATA_ALGORITHM } from './card-data-keys.service.js';
 import { CardMoneyService } from './card-money.service.js';
 import { CardProcessingService } from './card-processing.service.js';
+import { callContext } from './card-servicing.controller.js';
 import { CardsService } from './cards.service.js';
 import { CardholderDto, CardholderPageDto, CreateCardholderDto } from './dto/cardholder.dto.js';
 import {
@@ -209,10 +210,10 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiParam(CARD_ID)
-  @ApiOperation({ summary: 'Validate the ATM PIN', description: 'A wrong PIN is `valid: false` with the attempts left; after 5 the PIN is locked (422 pin_locked).' })
+  @ApiOperation({ summary: 'Validate the ATM PIN', description: 'A wrong PIN is `valid: false` with the attempts left; after 5 the PIN is locked (422 pin_locked). BCS debit cards: validated by BCS (PIN sent encrypted; `location` unused); a mismatch is 422 pin_mismatch.' })
   @ApiOkResponse({ type: PinValidationDto })
-  validatePin(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: PinDto): Promise<PinValidationDto> {
-    return this.cards.validatePin(id, body.pin, body.location);
+  validatePin(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: PinDto, @Req() req: FastifyRequest): Promise<PinValidationDto> {
+    return this.cards.validatePin(id, body.pin, body.location, callContext(req));
   }
 
   @Post(':id/cvc')

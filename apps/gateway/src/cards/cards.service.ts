@@ -6,6 +6,7 @@ import { LedgerService } from '#libs/ledger';
 import { CardDataKeysService } from './card-data-keys.service.js';
 import { CardLedgerService } from './card-ledger.service.js';
 import { CardProviders } from './card-providers.js';
+import { CardServicingService, type CallContext } from './card-servicing.service.js';
 import type { CardholderDto, CardholderPageDto, CreateCardholderDto } from './dto/cardholder.dto.js';
 import type {
   AuthenticationResultDto,
@@ -53,6 +54,7 @@ export class CardsService {
     @Inject(CardLedgerService) private readonly cardLedger: CardLedgerService,
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(CardProcessingService) private readonly processing: CardProcessingService,
+    @Inject(CardServicingService) private readonly servicing: CardServicingService,
   ) {}
 
   // ---------------------------------------------------------------- lookups
@@ -309,8 +311,10 @@ export class CardsService {
     return { card_id: row.id, result: dto.current_pin ? 'changed' : 'set', provider_operation_id: r.operationId ?? null };
   }
 
-  async validatePin(id: string, pin: string, location: LocationDto): Promise<PinValidationDto> {
+  async validatePin(id: string, pin: string, location: LocationDto, call: CallContext = {}): Promise<PinValidationDto> {
     const row = await this.card(id);
+    // BCS validates a debit card's PIN through card servicing (no issuing port); `location` is unused there.
+    if (row.provider === 'bcs') return this.servicing.validatePin(row, pin, call);
     const r = await this.providers.issuing(row.provider).validateAtmPin({ cardId: row.providerCardId }, SensitiveValue.pin(pin), geo(location));
     return { valid: r.valid, attempts_remaining: r.attemptsRemaining ?? null };
   }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CARD_PROVIDERS } from '../card-providers.js';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { EncryptedCardDataDto, LocationDto, PageQueryDto, UUID_EXAMPLE, WithLocationDto } from './common.dto.js';
@@ -57,7 +58,7 @@ export class CardDto {
   @ApiProperty({ format: 'uuid', example: '5a1d7c1e-2b9f-4d0a-8e3c-1f2a3b4c5d6e', maxLength: 36 })
   cardholder_id!: string;
 
-  @ApiProperty({ enum: ['necipco', 'credencial'], example: 'necipco' })
+  @ApiProperty({ enum: CARD_PROVIDERS, example: 'necipco' })
   provider!: string;
 
   @ApiProperty({ enum: ['PHYSICAL', 'VIRTUAL', 'VIRTUAL_WITH_PHYSICAL'], example: 'VIRTUAL' })
