@@ -18,5 +18,7 @@ import { ProgramService } from './program.service.js';
   imports: [LedgerModule, NecipcoModule],
   controllers: [CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController],
   providers: [CardProviders, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService],
+  // The SPEI module routes card-sourced transfers here.
+  exports: [CardMoneyService],
 })
 export class CardsApiModule {}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import { Clabe, Money } from '#libs/domain';
 import {
@@ -67,8 +67,13 @@ const CLABE_PREFIX = { bank: '646', plaza: '180', enterprise: '1233' };
  * (the `build*Webhook` methods) and hands it to the listeners registered with `onWebhook`.
  */
 @Injectable()
-export class StpSandboxService {
+export class StpSandboxService implements OnModuleDestroy {
   readonly faults = new SandboxFaults();
+  /** Accepted orders resolve (and their status webhook is sent) this long after arriving; 0 = only on command. */
+  autoResolveMs: number;
+  /** Outcomes for the next accepted orders, in order (QA cannot know a tracking key Pasarela has not generated yet). */
+  private nextOutcomes: Array<{ outcome: 'settle' | 'return'; cause?: string }> = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private accounts = new Map<string, SandboxClabeAccount>();
   private accountsById = new Map<string, string>();
   private orders = new Map<string, SandboxOrder>();
@@ -76,7 +81,13 @@ export class StpSandboxService {
   private nextOrderId = 8610843;
   private readonly listeners: Array<(webhook: StpOutgoingWebhook) => void> = [];
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+    this.autoResolveMs = config.stpSandboxAutoResolveMs;
+  }
+
+  onModuleDestroy(): void {
+    this.clearTimers();
+  }
 
   // ---- provider operations ----
 
@@ -124,7 +135,10 @@ export class StpSandboxService {
       state: 'pending',
       createdAt: new Date().toISOString(),
     };
+    const next = this.nextOutcomes.shift();
+    if (next) order.plannedOutcome = next;
     this.orders.set(order.trackingKey, order);
+    if (this.autoResolveMs > 0) this.scheduleResolve(order.trackingKey, this.autoResolveMs);
     return { id: order.id, tracking_key: order.trackingKey };
   }
 
@@ -177,7 +191,20 @@ export class StpSandboxService {
     return payload;
   }
 
+  /** The outcome the next `count` accepted orders get when they resolve. */
+  planNextOutcomes(outcome: 'settle' | 'return', count = 1, cause?: string): Array<{ outcome: 'settle' | 'return'; cause?: string }> {
+    for (let i = 0; i < count; i++) this.nextOutcomes.push({ outcome, cause });
+    return this.pendingOutcomes();
+  }
+
+  pendingOutcomes(): Array<{ outcome: 'settle' | 'return'; cause?: string }> {
+    return this.nextOutcomes.map((o) => ({ ...o }));
+  }
+
   reset(): void {
+    this.clearTimers();
+    this.nextOutcomes = [];
+    this.autoResolveMs = this.config.stpSandboxAutoResolveMs;
     this.accounts.clear();
     this.accountsById.clear();
     this.orders.clear();
@@ -218,6 +245,21 @@ export class StpSandboxService {
 
   private emit(webhook: StpOutgoingWebhook): void {
     for (const l of this.listeners) l(webhook);
+  }
+
+  private scheduleResolve(trackingKey: string, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      // Resolved by hand meanwhile (or reset): nothing to do.
+      if (this.orders.get(trackingKey)?.state === 'pending') this.resolveOrder(trackingKey);
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   private requireOrder(trackingKey: string): SandboxOrder {
