@@ -61,6 +61,9 @@ export const STP_WEBHOOK_PATHS = Object.freeze({
 /** Sandbox STP CLABEs: 646 (STP) + 180 (plaza CDMX) + 1233 (enterprise prefix) + 7-digit sequence + check digit. */
 const CLABE_PREFIX = { bank: '646', plaza: '180', enterprise: '1233' };
 
+/** How long after answering a CLABE creation STP's "CLABE status: active" webhook follows. */
+const CLABE_ACTIVATION_DELAY_MS = 300;
+
 /**
  * The simulated STP's state: CLABE accounts, SPEI OUT orders, planned failures. In memory.
  * Webhook sending is a later step: every state change that STP would notify builds its payload
@@ -113,7 +116,10 @@ export class StpSandboxService implements OnModuleDestroy {
     };
     this.accounts.set(clabe, account);
     this.accountsById.set(accountId, clabe);
-    this.emit({ kind: 'clabe_status', path: STP_WEBHOOK_PATHS.clabe_status, payload: this.buildClabeStatusWebhook(clabe) });
+    // STP activates the account after answering: the client has the CLABE (and has mapped it) by then.
+    this.later(CLABE_ACTIVATION_DELAY_MS, () => {
+      if (this.accounts.get(clabe) === account) this.emit({ kind: 'clabe_status', path: STP_WEBHOOK_PATHS.clabe_status, payload: this.buildClabeStatusWebhook(clabe) });
+    });
     return { clabe, account_id: accountId };
   }
 
@@ -248,10 +254,16 @@ export class StpSandboxService implements OnModuleDestroy {
   }
 
   private scheduleResolve(trackingKey: string, ms: number): void {
+    // Resolved by hand meanwhile (or reset): nothing to do.
+    this.later(ms, () => {
+      if (this.orders.get(trackingKey)?.state === 'pending') this.resolveOrder(trackingKey);
+    });
+  }
+
+  private later(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      // Resolved by hand meanwhile (or reset): nothing to do.
-      if (this.orders.get(trackingKey)?.state === 'pending') this.resolveOrder(trackingKey);
+      fn();
     }, ms);
     timer.unref();
     this.timers.add(timer);
