@@ -109,6 +109,7 @@ export class StpSandboxAdminController {
   @HttpCode(204)
   reset(): void {
     this.stp.reset();
+    this.sender.clear();
   }
 
   @Get('clabes/:clabe')

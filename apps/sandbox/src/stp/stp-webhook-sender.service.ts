@@ -56,6 +56,11 @@ export class StpWebhookSender implements OnModuleInit, OnModuleDestroy {
     this.timers.clear();
   }
 
+  /** Forgets the delivery log (sandbox reset); deliveries in progress carry on. */
+  clear(): void {
+    this.deliveries.length = 0;
+  }
+
   list(): WebhookDelivery[] {
     return this.deliveries.map((d) => ({ ...d }));
   }
