@@ -12,6 +12,7 @@ import { Clabe } from '#libs/domain';
 import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
 import { createWorkerApp } from '../apps/worker/src/worker.app.js';
 import { call, startGateway, type TestGateway } from './support/gateway.js';
+import { isolatedEnv, type IsolatedEnv } from './support/isolated.js';
 import { freePort } from './support/processes.js';
 
 const BBVA_CLABE = '012180029588856995'; // the STP document's beneficiary account (valid)
@@ -23,6 +24,7 @@ describe('SPEI OUT and CLABE accounts (e2e, STP sandbox)', () => {
   let worker: INestApplicationContext;
   let writer: string;
   let reader: string;
+  let isolated: IsolatedEnv;
 
   const post = (path: string, body: unknown, key = writer, idempotencyKey: string = randomUUID()) => call(gw, 'POST', path, { key, body, idempotencyKey });
   const get = (path: string, key = writer) => call(gw, 'GET', path, { key });
@@ -87,7 +89,8 @@ describe('SPEI OUT and CLABE accounts (e2e, STP sandbox)', () => {
   beforeAll(async () => {
     const sandboxPort = await freePort();
     sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-    const env = { SANDBOX_URL: sandboxUrl, STP_SEND_ATTEMPTS: '3', STP_SEND_BACKOFF_MS: '100', SWEEPER_INTERVAL_MS: '300', SWEEPER_AGE_MS: '2000', LOG_LEVEL: 'silent' };
+    isolated = await isolatedEnv('spei');
+    const env = { ...isolated.env, SANDBOX_URL: sandboxUrl, STP_SEND_ATTEMPTS: '3', STP_SEND_BACKOFF_MS: '100', SWEEPER_INTERVAL_MS: '300', SWEEPER_AGE_MS: '2000', LOG_LEVEL: 'silent' };
     gw = await startGateway(env);
     sandbox = await createSandboxApp(loadConfig({ ...env, GATEWAY_URL: gw.url, STP_SANDBOX_AUTO_RESOLVE_MS: '300' }));
     await sandbox.listen(sandboxPort, '127.0.0.1');
@@ -100,6 +103,7 @@ describe('SPEI OUT and CLABE accounts (e2e, STP sandbox)', () => {
     await worker?.close();
     await sandbox?.close();
     await gw?.close();
+    await isolated?.drop();
   });
 
   beforeEach(async () => {
