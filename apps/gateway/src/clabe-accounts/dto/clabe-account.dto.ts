@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { STP_FEDERAL_ENTITIES } from '#libs/providers/stp';
+
+const FEDERAL_ENTITY_CODES = Object.keys(STP_FEDERAL_ENTITIES);
 
 /*
  * Field rules are STP's (libs/providers/stp/README.md, stp.validation.ts), checked by the adapter before
@@ -77,9 +80,12 @@ export class CreateClabeAccountDto {
   @Length(13, 18)
   rfc_or_curp!: string;
 
-  @ApiProperty({ example: '9', pattern: '^\\d{1,2}$', maxLength: 2, description: 'Federative Entities Catalog (INEGI 1-32; 9 = Ciudad de México).' })
-  @IsString()
-  @Length(1, 2)
+  @ApiProperty({
+    enum: FEDERAL_ENTITY_CODES,
+    example: '9',
+    description: `Federative Entities Catalog (INEGI): ${FEDERAL_ENTITY_CODES.map((k) => `${k} = ${STP_FEDERAL_ENTITIES[k]}`).join(', ')}.`,
+  })
+  @IsIn(FEDERAL_ENTITY_CODES)
   federal_entity!: string;
 
   @ApiProperty({ example: '30', pattern: '^\\d{1,3}$', maxLength: 3, description: 'Catalog of Economic Activities code (numeric).' })
