@@ -435,7 +435,7 @@ describe('cards API (e2e, NeCIPCo sandbox)', () => {
   });
 
   describe('SPEI from a card', () => {
-    it('POST /v1/spei/transfers with a card source: card debited amount + fees, ledger too; CLABE source → 422; institutions', async () => {
+    it('POST /v1/spei/transfers with a card source: card debited amount + fees, ledger too; GET shows it; a CLABE source goes to STP; institutions', async () => {
       const card = await activeCard('5000.00');
       const body = {
         source: { type: 'card', card_id: card.id },
@@ -449,7 +449,10 @@ describe('cards API (e2e, NeCIPCo sandbox)', () => {
       expect(r.status).toBe(201);
       expect(r.body).toMatchObject({ kind: 'spei_out', amount: '3000.25', commission: '5.80', vat: '0.93', card_id: card.id });
       expect((await get(`/v1/cards/${card.id}/balance`, reader)).body).toMatchObject({ available: '1993.02', ledger_balance: '1993.02' });
-      expect((await post('/v1/spei/transfers', { ...body, source: { type: 'clabe', clabe: '646180110400000007' } })).body).toMatchObject({ status: 422, code: 'source_not_supported' });
+      const seen = await get(`/v1/spei/transfers/${r.body.id}`, await gw.keyWith('spei:read'));
+      expect(seen.body).toMatchObject({ id: r.body.id, kind: 'spei_out', source: { type: 'card', card_id: card.id, clabe: null }, provider: 'necipco', status: 'settled', amount: '3000.25', commission: '5.80', vat: '0.93' });
+      // One resource routed by source: a CLABE source is served by STP (this one is no CLABE account of ours).
+      expect((await post('/v1/spei/transfers', { ...body, source: { type: 'clabe', clabe: '646180110400000007' } })).body).toMatchObject({ status: 404, code: 'clabe_account_not_found' });
       expect((await post('/v1/spei/transfers', { ...body, beneficiary: { ...body.beneficiary, institution: 'BANCO PATITO' } })).status).toBe(400);
       expect((await post('/v1/spei/transfers', { ...body, amount: '99999.00' })).status).toBe(422);
       expect((await post('/v1/spei/transfers', { ...body, source: { type: 'card', card_id: randomUUID() } })).status).toBe(404);

@@ -5,6 +5,7 @@ import { createDatabase, DatabasePool, dropDatabase, migrate, Prisma, PrismaServ
 import { ledgerModelFixtures } from '#libs/ledger';
 import { webhookModelFixtures } from '#libs/inbox';
 import { cardModelFixtures } from '../apps/gateway/src/cards/cards.fixtures.js';
+import { speiModelFixtures } from '../apps/gateway/src/spei/spei.fixtures.js';
 
 /**
  * Proves prisma/schema.prisma and the SQL migrations agree: on the freshly migrated test database,
@@ -46,6 +47,7 @@ function fixtures(): ModelFixture[] {
     ...ledgerModelFixtures(),
     ...webhookModelFixtures(),
     ...cardModelFixtures(apiKeyId),
+    ...speiModelFixtures(apiKeyId),
   ];
 }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConflictError, NotFoundError, ProviderDeclinedError, ProviderUnavailableError, SensitiveValue, ValidationError } from '#libs/domain';
-import { BcsAdapter, BcsClient, mapBcsError, type BcsClientOptions } from '#libs/providers/bcs';
+import { BcsAdapter, BcsCipher, BcsClient, mapBcsError, type BcsClientOptions } from '#libs/providers/bcs';
 import { BcsSandboxModule } from '../../apps/sandbox/src/bcs/bcs-sandbox.module.js';
 
 const KEY = '00112233445566778899aabbccddeeff';
@@ -82,7 +82,11 @@ describe('BCS cards-management contract (sandbox)', () => {
     expect(v.headers).toMatchObject({ 'X-Security-ClientID': 'cid-1', 'X-Security-ClientSecret': 'csecret-1', 'X-Security-Token': 'tok-1', 'X-Security-CustLoginIdSi': cc.ident_serial_num });
     expect(v.headers.client_id).toBeUndefined();
     expect(v.headers['X-Invoker-Channel']).toBeUndefined(); // not among the validation's documented headers
-    expect(v.url).not.toContain(cc.cvv); // the CVV only encrypted
+    // The CVV only encrypted: the secretid path segment is the 32-hex cipher, never the 3 digits (which may well
+    // occur elsewhere in the URL, e.g. inside the document number).
+    const secretId = /\/cvv\/([^/]+)\/validate/.exec(v.url)?.[1];
+    expect(secretId).toMatch(/^[0-9a-f]{32}$/);
+    expect(new BcsCipher(KEY).decrypt(secretId!)).toBe(cc.cvv);
     expect(v.url).toMatch(/\/credit-card\/cvv\/[0-9a-f]{32}\/validate\?identserialnum=\d+&govIssueIdentType=CC$/);
   });
 

@@ -105,7 +105,8 @@ describe('STP contract (client + adapter against the sandbox)', () => {
   }
 
   beforeAll(async () => {
-    config = loadConfig({ LOG_LEVEL: 'silent' }, {});
+    // Orders resolve only on command here, and nothing is POSTed to a gateway (see stp-sandbox-webhooks.e2e-spec).
+    config = loadConfig({ LOG_LEVEL: 'silent', STP_SANDBOX_AUTO_RESOLVE_MS: '0', STP_SANDBOX_SEND_WEBHOOKS: 'false' }, {});
     @Module({ imports: [ConfigModule.forRoot(config), StpSandboxModule] })
     class Root {}
     app = await NestFactory.create<NestFastifyApplication>(Root, new FastifyAdapter(), { logger: false });
@@ -431,6 +432,8 @@ describe('STP contract (client + adapter against the sandbox)', () => {
       const seen: string[] = [];
       sandbox.onWebhook((w) => seen.push(`${w.kind} ${w.path}`));
       const created = await adapter.createClabeAccount(holder('hook-1'));
+      // STP activates the account shortly after answering.
+      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       const o = order();
       await adapter.sendOrder(o);
       sandbox.resolveOrder(o.trackingKey, 'settle');
@@ -460,6 +463,46 @@ describe('STP contract (client + adapter against the sandbox)', () => {
     it('rejects a malformed failure plan', async () => {
       expect((await admin('POST', '/failures', { count: 0 })).status).toBe(400);
       expect((await admin('POST', '/failures', { count: 1, operation: 'nope' })).status).toBe(400);
+    });
+  });
+
+  describe('sandbox: orders resolve by themselves, with outcomes planned for the next orders', () => {
+    it('auto-resolves an accepted order after auto_resolve_ms, with the planned next outcome, and emits its status webhook', async () => {
+      const seen: Array<{ kind: string; payload: any }> = [];
+      sandbox.onWebhook((w) => seen.push(w));
+      expect((await admin('PUT', '/settings', { auto_resolve_ms: 50 })).body).toMatchObject({ auto_resolve_ms: 50 });
+      expect((await admin('POST', '/next-outcomes', { outcome: 'return', cause: 'Cuenta inexistente', count: 1 })).body.next_outcomes).toEqual([{ outcome: 'return', cause: 'Cuenta inexistente' }]);
+      const returned = order();
+      const settled = order();
+      await adapter.sendOrder(returned);
+      await adapter.sendOrder(settled);
+      for (let i = 0; i < 100 && seen.filter((w) => w.kind === 'spei_out_status').length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      const byFolio = new Map(seen.filter((w) => w.kind === 'spei_out_status').map((w) => [w.payload.folio, fromSpeiOutStatusWebhook(w.payload)]));
+      expect(byFolio.get(returned.trackingKey)).toMatchObject({ outcome: 'returned', cause: 'Cuenta inexistente' });
+      expect(byFolio.get(settled.trackingKey)).toMatchObject({ outcome: 'settled', cause: 'Liquidación' });
+      // Resolved already: resolving again is a conflict.
+      expect((await admin('POST', `/orders/${settled.trackingKey}/settle`)).status).toBe(409);
+    });
+
+    it('refuses bad settings and outcome plans; reset restores the configured settings', async () => {
+      expect((await admin('PUT', '/settings', { auto_resolve_ms: -1 })).status).toBe(400);
+      expect((await admin('POST', '/next-outcomes', { outcome: 'maybe' })).status).toBe(400);
+      expect((await admin('POST', '/next-outcomes', { outcome: 'settle', count: 0 })).status).toBe(400);
+      await admin('PUT', '/settings', { auto_resolve_ms: 10 });
+      await admin('POST', '/next-outcomes', { outcome: 'settle', count: 2 });
+      expect((await admin('POST', '/reset')).status).toBe(204);
+      expect((await admin('GET', '/settings')).body).toEqual({ auto_resolve_ms: 0, next_outcomes: [] });
+    });
+
+    it('serves the same controls under /sandbox/stp, with POST deposits for a SPEI IN', async () => {
+      const created = await adapter.createClabeAccount(holder('qa-1'));
+      const res = await fetch(`${base}/sandbox/stp/deposits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clabe: created.clabe.value, amount: '150.00' }) });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as any;
+      expect(body.webhook).toMatchObject({ clabe: created.clabe.value, amount: '150.00', reference: expect.stringMatching(/^SBX[0-9A-F]{12}$/) });
+      const bad = await fetch(`${base}/sandbox/stp/deposits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clabe: '646180123300000409', amount: '1.00' }) });
+      expect(bad.status).toBe(400);
+      expect(((await (await fetch(`${base}/sandbox/stp/webhooks`)).json()) as any).deliveries).toEqual([]); // sending is off here
     });
   });
 

@@ -7,11 +7,13 @@ import { DatabaseModule } from '#libs/database';
 import { QueueModule } from '#libs/queue';
 import { AuthModule } from './auth/auth.module.js';
 import { CardsApiModule } from './cards/cards-api.module.js';
+import { ClabeAccountsApiModule } from './clabe-accounts/clabe-accounts-api.module.js';
 import { BodyLogInterceptor } from './common/body-log.interceptor.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthModule } from './health/health.module.js';
 import { LedgerApiModule } from './ledger/ledger-api.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { SpeiApiModule } from './spei/spei-api.module.js';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module.js';
 
 export interface GatewayOptions {
@@ -53,6 +55,8 @@ export class AppModule {
         LedgerApiModule,
         WebhooksApiModule,
         CardsApiModule,
+        ClabeAccountsApiModule,
+        SpeiApiModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

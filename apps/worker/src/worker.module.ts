@@ -5,26 +5,32 @@ import { DatabaseModule } from '#libs/database';
 import { QueueModule } from '#libs/queue';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { InboxModule } from '#libs/inbox';
+import { StpModule } from '#libs/providers/stp';
+import { SpeiOutOrdersRepository } from './spei/spei-out-orders.repository.js';
+import { SpeiOutProcessor } from './spei/spei-out.processor.js';
+import { SpeiOutSweeper } from './spei/spei-out-sweeper.service.js';
 import { WebhookProcessor } from './webhooks/webhook.processor.js';
 import { WebhookSweeper } from './webhooks/webhook-sweeper.service.js';
 import { WorkerRunner } from './worker-runner.service.js';
 import { PROCESSORS, WORKER_LOGGER } from './worker.tokens.js';
 
 /** Every processor this worker runs; a new queue's processor is added here. */
-const PROCESSOR_CLASSES = [MaintenanceProcessor, WebhookProcessor];
+const PROCESSOR_CLASSES = [MaintenanceProcessor, WebhookProcessor, SpeiOutProcessor];
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, InboxModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, InboxModule, StpModule],
       providers: [
         ...PROCESSOR_CLASSES,
         { provide: PROCESSORS, inject: PROCESSOR_CLASSES, useFactory: (...processors: unknown[]) => processors },
         { provide: WORKER_LOGGER, useValue: logger },
         WorkerRunner,
         WebhookSweeper,
+        SpeiOutOrdersRepository,
+        SpeiOutSweeper,
       ],
     };
   }

@@ -57,6 +57,13 @@ export class AppConfig {
   /** Prefix of the tracking keys Pasarela generates (uppercase letters/digits, at most 12). */
   readonly stpTrackingKeyPrefix!: string;
   readonly stpTimeoutMs!: number;
+  /** SPEI OUT sends per order (first try + retries on transient STP failures) and the first backoff (doubles each time). */
+  readonly stpSendAttempts!: number;
+  readonly stpSendBackoffMs!: number;
+  /** Sandbox only: resolve each accepted order this long after it arrives and send its status webhook (0 = only on command). */
+  readonly stpSandboxAutoResolveMs!: number;
+  /** Sandbox only: POST the simulated STP's webhooks to GATEWAY_URL (signed with the first STP webhook secret). */
+  readonly stpSandboxSendWebhooks!: boolean;
   // --- Credencial (card processing) ---
   /** Defaults to the sandbox's `${sandboxUrl}/credential` (the document's path prefix). */
   readonly credencialBaseUrl!: string;
@@ -223,6 +230,10 @@ function stpConfig(r: Reader, sandboxUrl: string) {
     stpPayerAccount: payer,
     stpTrackingKeyPrefix: prefix,
     stpTimeoutMs: r.int('STP_TIMEOUT_MS', 10_000, 100, 120_000),
+    stpSendAttempts: r.int('STP_SEND_ATTEMPTS', 8, 1, 50),
+    stpSendBackoffMs: r.int('STP_SEND_BACKOFF_MS', 1000, 10, 600_000),
+    stpSandboxAutoResolveMs: r.int('STP_SANDBOX_AUTO_RESOLVE_MS', 2000, 0, 3_600_000),
+    stpSandboxSendWebhooks: r.bool('STP_SANDBOX_SEND_WEBHOOKS', true),
   };
 }
 

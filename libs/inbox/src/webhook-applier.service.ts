@@ -1,10 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { LedgerService, SYSTEM_ACCOUNTS, type TransferInput } from '#libs/ledger';
+import type { SpeiOutStatusEvent } from '#libs/domain';
 import { fromClabeStatusWebhook, fromSpeiInWebhook, fromSpeiOutStatusWebhook } from '#libs/providers/stp';
 import { InboxRepository, inTransaction, toEvent, type EventPatch } from './inbox.repository.js';
 import { SPEI_OUT_HOLD_KIND, type WebhookEventRecord } from './inbox.types.js';
 import { ProviderLinksRepository } from './provider-links.repository.js';
+
+/**
+ * The SPEI OUT order row (spei_out_orders, written with its hold by /v1/spei/transfers) follows its hold, in
+ * the same transaction: settled or returned, with STP's order id and cause, and a history line. A hold with
+ * no order row (placed by other code) is fine: nothing to update.
+ */
+async function resolveSpeiOutOrder(client: pg.PoolClient, w: SpeiOutStatusEvent, detail: string): Promise<void> {
+  const status = w.outcome === 'settled' ? 'settled' : 'returned';
+  await client.query(
+    `update spei_out_orders set status = $2, cause = $3, provider_order_id = coalesce(provider_order_id, $4), resolved_at = now(), updated_at = now(),
+       history = history || jsonb_build_array(jsonb_build_object('status', $2::text, 'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'detail', $5::text))
+     where tracking_key = $1 and status <> $2`,
+    [w.trackingKey, status, w.cause ?? null, w.providerOrderId ?? null, `STP: ${w.cause ?? status}; ${detail}`],
+  );
+}
 
 export interface ApplyResult {
   id: string;
@@ -109,12 +125,14 @@ export class WebhookApplier {
           const t = w.outcome === 'settled'
             ? await this.ledger.post({ idempotencyKey: key, pendingId: hold.id, metadata: { event_id: ev.id } }, { db: client })
             : await this.ledger.void({ idempotencyKey: key, pendingId: hold.id, metadata: { event_id: ev.id, cause: w.cause ?? '' } }, { db: client });
+          await resolveSpeiOutOrder(client, w, w.outcome === 'settled' ? 'hold posted' : 'hold voided');
           return { status: 'APPLIED', outcome: w.outcome === 'settled' ? 'posted' : 'voided', ledgerTransferId: t.transfer.id };
         }
         if (hold.status === 'posted' && w.outcome === 'returned') {
           // Returned after settlement (devolución): the posting is reversed.
           const post = await client.query(`select id from ledger_transfers where pending_id = $1 and op = 'post'`, [hold.id]);
           const t = await this.ledger.reverse({ idempotencyKey: key, transferId: post.rows[0].id, kind: 'spei_out_return', metadata: { event_id: ev.id } }, { db: client });
+          await resolveSpeiOutOrder(client, w, 'returned after settlement: posting reversed');
           return { status: 'APPLIED', outcome: 'reversed', ledgerTransferId: t.transfer.id };
         }
         if ((hold.status === 'posted' && w.outcome === 'settled') || (hold.status === 'voided' && w.outcome === 'returned')) {

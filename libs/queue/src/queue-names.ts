@@ -12,4 +12,9 @@ export enum MaintenanceJob {
   Ping = 'ping',
 }
 
+/** The SPEI OUT queue's job (job id = order id): the order's id and nothing else. */
+export interface SpeiOutJobData {
+  orderId: string;
+}
+
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -26,5 +26,7 @@ import { ProgramService } from './program.service.js';
   imports: [LedgerModule, NecipcoModule, CredencialModule, BcsModule],
   controllers: [CardServicingController, CardholdersController, CardsController, CardTransfersController, CardDataKeyController, ClientsController, ProductsCatalogsController, CardSpeiController, ProgramKeysController],
   providers: [CardProviders, CardProcessingService, CardServicingService, CardDataKeysService, CardLedgerService, CardsService, CardMoneyService, ProgramService, ProgramKeysService],
+  // The SPEI module routes card-sourced transfers here.
+  exports: [CardMoneyService],
 })
 export class CardsApiModule {}

@@ -5,8 +5,7 @@ import { CATALOG_NAMES } from '#libs/domain';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { IDEMPOTENCY_HEADER } from '../common/openapi.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
-import { CardMoneyService } from './card-money.service.js';
-import { CreateSpeiTransferDto, SpeiInstitutionListDto, SpeiTransferDto } from './dto/card-money.dto.js';
+import { SpeiInstitutionListDto } from './dto/card-money.dto.js';
 import { PageQueryDto, UUID_PARAM } from './dto/common.dto.js';
 import { CatalogDto, ClientDto, ClientPageDto, CreateClientDto, FundClientDto, FundingDto, ProductListDto, ProgramDto, ProviderQueryDto } from './dto/program.dto.js';
 import { ProgramService } from './program.service.js';
@@ -91,23 +90,8 @@ export class ProductsCatalogsController {
 @ApiTags('spei')
 @Controller('v1/spei')
 export class CardSpeiController {
-  constructor(
-    @Inject(CardMoneyService) private readonly money: CardMoneyService,
-    @Inject(ProgramService) private readonly program: ProgramService,
-  ) {}
-
-  @Post('transfers')
-  @RequireScopes('spei:write')
-  @Idempotent()
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiOperation({
-    summary: 'Send a SPEI transfer',
-    description: 'From a card (`source.type: card`, NeCIPCo): the card is debited with amount + commission + VAT, posted to the ledger once confirmed. A CLABE source is not served yet (422 source_not_supported).',
-  })
-  @ApiCreatedResponse({ type: SpeiTransferDto })
-  create(@Body() body: CreateSpeiTransferDto, @Headers('idempotency-key') key: string, @Req() req: FastifyRequest): Promise<SpeiTransferDto> {
-    return this.money.speiFromCard(req.apiKey!.id, key.trim(), body);
-  }
+  // POST/GET /v1/spei/transfers live in apps/gateway/src/spei (one resource routed by source).
+  constructor(@Inject(ProgramService) private readonly program: ProgramService) {}
 
   @Get('institutions')
   @RequireScopes('spei:read')

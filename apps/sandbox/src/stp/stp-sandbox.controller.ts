@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { runWithFaults } from './sandbox-faults.js';
 import { StpHttpError, StpSandboxExceptionFilter } from './stp-sandbox.errors.js';
 import { STP_SANDBOX_OPERATIONS, StpSandboxService } from './stp-sandbox.service.js';
+import { StpWebhookSender } from './stp-webhook-sender.service.js';
 
 function asObject(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StpHttpError(400, 'the body must be an object');
@@ -33,13 +34,56 @@ export class StpSandboxController {
 
 /**
  * Sandbox-only controls (not part of STP's API): planned failures, per-order outcomes, CLABE
- * status and SPEI IN deposits. Each state change answers with the webhook payload STP would send.
+ * status and SPEI IN deposits. Each state change answers with the webhook payload STP would send,
+ * and the webhook sender POSTs it, signed, to the gateway. Served under /stp/_sandbox and, for QA
+ * driving the flow from Swagger UI, under /sandbox/stp (e.g. POST /sandbox/stp/deposits).
  */
 @ApiTags('STP sandbox controls')
-@Controller('stp/_sandbox')
+@Controller(['stp/_sandbox', 'sandbox/stp'])
 @UseFilters(StpSandboxExceptionFilter)
 export class StpSandboxAdminController {
-  constructor(@Inject(StpSandboxService) private readonly stp: StpSandboxService) {}
+  constructor(
+    @Inject(StpSandboxService) private readonly stp: StpSandboxService,
+    @Inject(StpWebhookSender) private readonly sender: StpWebhookSender,
+  ) {}
+
+  /** The webhooks sent to the gateway, newest first: state (delivered, rejected, failed), attempts, last status. */
+  @Get('webhooks')
+  webhooks() {
+    return { deliveries: this.sender.list() };
+  }
+
+  @Get('settings')
+  settings() {
+    return { auto_resolve_ms: this.stp.autoResolveMs, next_outcomes: this.stp.pendingOutcomes() };
+  }
+
+  /** { auto_resolve_ms: 0-3600000 } — how long after arriving an order settles/returns by itself (0 = only on command). */
+  @Put('settings')
+  updateSettings(@Body() body: unknown) {
+    const ms = Number(asObject(body).auto_resolve_ms);
+    if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000) throw new StpHttpError(400, 'auto_resolve_ms must be an integer between 0 and 3600000');
+    this.stp.autoResolveMs = ms;
+    return this.settings();
+  }
+
+  /** { outcome: settle|return, count?: 1-1000, cause? } — the outcome of the next accepted orders (their tracking keys are not known yet). */
+  @Post('next-outcomes')
+  @HttpCode(201)
+  nextOutcomes(@Body() body: unknown) {
+    const b = asObject(body);
+    if (b.outcome !== 'settle' && b.outcome !== 'return') throw new StpHttpError(400, 'outcome must be settle or return');
+    const count = Number(b.count ?? 1);
+    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new StpHttpError(400, 'count must be an integer between 1 and 1000');
+    return { next_outcomes: this.stp.planNextOutcomes(b.outcome, count, typeof b.cause === 'string' ? b.cause : undefined) };
+  }
+
+  /** { clabe, amount: "150.00", reference? } -> "Webhook of SPEI IN" sent to the gateway (same as POST spei-in). */
+  @Post('deposits')
+  @HttpCode(200)
+  deposit(@Body() body: unknown) {
+    return this.speiIn(body);
+  }
 
   /** { count, mode?: error|timeout|after_processing, status?, delay_ms?, operation?: clabes|transfer } */
   @Post('failures')
@@ -65,6 +109,7 @@ export class StpSandboxAdminController {
   @HttpCode(204)
   reset(): void {
     this.stp.reset();
+    this.sender.clear();
   }
 
   @Get('clabes/:clabe')

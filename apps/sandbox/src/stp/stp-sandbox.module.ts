@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { StpSandboxAdminController, StpSandboxController } from './stp-sandbox.controller.js';
 import { StpSandboxService } from './stp-sandbox.service.js';
+import { StpWebhookSender } from './stp-webhook-sender.service.js';
 
 /**
  * The simulated STP under /stp (the document's paths) plus /stp/_sandbox controls. Needs AppConfig
@@ -8,7 +9,7 @@ import { StpSandboxService } from './stp-sandbox.service.js';
  */
 @Module({
   controllers: [StpSandboxController, StpSandboxAdminController],
-  providers: [StpSandboxService],
-  exports: [StpSandboxService],
+  providers: [StpSandboxService, StpWebhookSender],
+  exports: [StpSandboxService, StpWebhookSender],
 })
 export class StpSandboxModule {}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import { Clabe, Money } from '#libs/domain';
 import {
@@ -61,14 +61,22 @@ export const STP_WEBHOOK_PATHS = Object.freeze({
 /** Sandbox STP CLABEs: 646 (STP) + 180 (plaza CDMX) + 1233 (enterprise prefix) + 7-digit sequence + check digit. */
 const CLABE_PREFIX = { bank: '646', plaza: '180', enterprise: '1233' };
 
+/** How long after answering a CLABE creation STP's "CLABE status: active" webhook follows. */
+const CLABE_ACTIVATION_DELAY_MS = 300;
+
 /**
  * The simulated STP's state: CLABE accounts, SPEI OUT orders, planned failures. In memory.
  * Webhook sending is a later step: every state change that STP would notify builds its payload
  * (the `build*Webhook` methods) and hands it to the listeners registered with `onWebhook`.
  */
 @Injectable()
-export class StpSandboxService {
+export class StpSandboxService implements OnModuleDestroy {
   readonly faults = new SandboxFaults();
+  /** Accepted orders resolve (and their status webhook is sent) this long after arriving; 0 = only on command. */
+  autoResolveMs: number;
+  /** Outcomes for the next accepted orders, in order (QA cannot know a tracking key Pasarela has not generated yet). */
+  private nextOutcomes: Array<{ outcome: 'settle' | 'return'; cause?: string }> = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private accounts = new Map<string, SandboxClabeAccount>();
   private accountsById = new Map<string, string>();
   private orders = new Map<string, SandboxOrder>();
@@ -76,7 +84,13 @@ export class StpSandboxService {
   private nextOrderId = 8610843;
   private readonly listeners: Array<(webhook: StpOutgoingWebhook) => void> = [];
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+    this.autoResolveMs = config.stpSandboxAutoResolveMs;
+  }
+
+  onModuleDestroy(): void {
+    this.clearTimers();
+  }
 
   // ---- provider operations ----
 
@@ -102,7 +116,10 @@ export class StpSandboxService {
     };
     this.accounts.set(clabe, account);
     this.accountsById.set(accountId, clabe);
-    this.emit({ kind: 'clabe_status', path: STP_WEBHOOK_PATHS.clabe_status, payload: this.buildClabeStatusWebhook(clabe) });
+    // STP activates the account after answering: the client has the CLABE (and has mapped it) by then.
+    this.later(CLABE_ACTIVATION_DELAY_MS, () => {
+      if (this.accounts.get(clabe) === account) this.emit({ kind: 'clabe_status', path: STP_WEBHOOK_PATHS.clabe_status, payload: this.buildClabeStatusWebhook(clabe) });
+    });
     return { clabe, account_id: accountId };
   }
 
@@ -124,7 +141,10 @@ export class StpSandboxService {
       state: 'pending',
       createdAt: new Date().toISOString(),
     };
+    const next = this.nextOutcomes.shift();
+    if (next) order.plannedOutcome = next;
     this.orders.set(order.trackingKey, order);
+    if (this.autoResolveMs > 0) this.scheduleResolve(order.trackingKey, this.autoResolveMs);
     return { id: order.id, tracking_key: order.trackingKey };
   }
 
@@ -177,7 +197,20 @@ export class StpSandboxService {
     return payload;
   }
 
+  /** The outcome the next `count` accepted orders get when they resolve. */
+  planNextOutcomes(outcome: 'settle' | 'return', count = 1, cause?: string): Array<{ outcome: 'settle' | 'return'; cause?: string }> {
+    for (let i = 0; i < count; i++) this.nextOutcomes.push({ outcome, cause });
+    return this.pendingOutcomes();
+  }
+
+  pendingOutcomes(): Array<{ outcome: 'settle' | 'return'; cause?: string }> {
+    return this.nextOutcomes.map((o) => ({ ...o }));
+  }
+
   reset(): void {
+    this.clearTimers();
+    this.nextOutcomes = [];
+    this.autoResolveMs = this.config.stpSandboxAutoResolveMs;
     this.accounts.clear();
     this.accountsById.clear();
     this.orders.clear();
@@ -218,6 +251,27 @@ export class StpSandboxService {
 
   private emit(webhook: StpOutgoingWebhook): void {
     for (const l of this.listeners) l(webhook);
+  }
+
+  private scheduleResolve(trackingKey: string, ms: number): void {
+    // Resolved by hand meanwhile (or reset): nothing to do.
+    this.later(ms, () => {
+      if (this.orders.get(trackingKey)?.state === 'pending') this.resolveOrder(trackingKey);
+    });
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   private requireOrder(trackingKey: string): SandboxOrder {

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { DomainError, ProviderUnavailableError, SpeiOut } from '#libs/domain';
+import { QueueName, type SpeiOutJobData } from '#libs/queue';
+import { JobProcessor } from '../job-processor.js';
+import { WORKER_LOGGER } from '../worker.tokens.js';
+import { SpeiOutOrdersRepository, type SpeiOutStatus } from './spei-out-orders.repository.js';
+
+export interface SpeiOutJobResult {
+  orderId: string;
+  status: SpeiOutStatus;
+  /** False when this job found nothing to send (already sent or resolved, or claimed by another job). */
+  sent: boolean;
+}
+
+/**
+ * Sends one SPEI OUT order to STP (job data: the order id only). Why an order reaches STP at most once, and
+ * why a lost answer is safe:
+ * - the tracking key was generated and stored with the order (and its hold) before it was queued; every
+ *   attempt sends that same key;
+ * - before the call the row moves to `sending` by compare-and-set on (status, attempts): of two jobs for one
+ *   order only one claims each attempt; an order already `sent`, `settled`, `returned` or `failed` is skipped;
+ * - a timeout or 5xx leaves it `sending` — STP may have it — and the retry (exponential backoff) RESENDS with
+ *   the same key rather than guessing: STP refuses a duplicate tracking key (409), which the adapter turns into
+ *   `alreadyRegistered`, so the retry either registers the order for the first time or learns it exists.
+ *   The document offers no order query, so resending is the only way to find out, and it cannot duplicate.
+ * - a refusal (400/403/404, or our validation) is permanent: the hold is voided and the order `failed` in one
+ *   transaction; after the last transient failure the order is `unknown` and its hold kept (STP may still have
+ *   it: its status webhook posts or voids the hold whenever it comes).
+ * No database transaction is open while STP is called.
+ */
+@Injectable()
+export class SpeiOutProcessor extends JobProcessor<SpeiOutJobData, SpeiOutJobResult> {
+  readonly queue = QueueName.SpeiOut;
+  override readonly concurrency = 8;
+
+  constructor(
+    @Inject(SpeiOutOrdersRepository) private readonly orders: SpeiOutOrdersRepository,
+    @Inject(SpeiOut) private readonly stp: SpeiOut,
+    @Inject(WORKER_LOGGER) private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  async process(job: Job<SpeiOutJobData, SpeiOutJobResult>): Promise<SpeiOutJobResult> {
+    const id = job.data?.orderId;
+    if (typeof id !== 'string') throw new UnrecoverableError('job without orderId');
+    const order = await this.orders.get(id);
+    if (!order) throw new UnrecoverableError(`SPEI OUT order ${id} not found`);
+    if (order.status !== 'queued' && order.status !== 'sending') return { orderId: id, status: order.status, sent: false };
+    if (!(await this.orders.claimSend(order))) {
+      const now = await this.orders.get(id);
+      return { orderId: id, status: now?.status ?? order.status, sent: false };
+    }
+    const attempt = order.attempts + 1;
+    try {
+      const submission = await this.stp.sendOrder(order.order);
+      await this.orders.markSent(id, submission);
+      this.log.info({ order_id: id, tracking_key: order.trackingKey, attempt, already_registered: submission.alreadyRegistered, provider_order_id: submission.providerOrderId }, 'SPEI OUT order sent to STP');
+      return { orderId: id, status: 'sent', sent: true };
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      if (err instanceof ProviderUnavailableError) {
+        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await this.orders.recordTransient(id, err.code, message, final);
+        this.log.warn({ order_id: id, tracking_key: order.trackingKey, attempt, final, err: message, reason: err.details?.reason }, final ? 'SPEI OUT order: STP never answered; order unknown, hold kept' : 'SPEI OUT order: STP failed transiently; will retry with the same tracking key');
+        if (final) throw new UnrecoverableError(message);
+        throw err;
+      }
+      if (err instanceof DomainError) {
+        await this.orders.fail(id, err.code, message);
+        this.log.warn({ order_id: id, tracking_key: order.trackingKey, attempt, code: err.code, err: message }, 'SPEI OUT order refused; hold voided');
+        throw new UnrecoverableError(message);
+      }
+      // Our own trouble (database, a bug): retried; the row stays `sending`, so the resend is keyed as above.
+      this.log.error({ order_id: id, attempt, err: message }, 'SPEI OUT order: unexpected error; will retry');
+      throw err;
+    }
+  }
+}
