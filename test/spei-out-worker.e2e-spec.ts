@@ -9,7 +9,7 @@ import { loadConfig } from '#libs/config';
 import { LedgerService } from '#libs/ledger';
 import { QueueFactory, QueueName } from '#libs/queue';
 import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
-import { SpeiOutOrdersRepository } from '../apps/worker/src/spei/spei-out-orders.repository.js';
+import { SpeiOutOrdersRepository } from '#libs/spei-out';
 import { createWorkerApp } from '../apps/worker/src/worker.app.js';
 import { call, startGateway, type TestGateway } from './support/gateway.js';
 import { isolatedEnv, type IsolatedEnv } from './support/isolated.js';

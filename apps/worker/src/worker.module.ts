@@ -6,7 +6,7 @@ import { QueueModule } from '#libs/queue';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { InboxModule } from '#libs/inbox';
 import { StpModule } from '#libs/providers/stp';
-import { SpeiOutOrdersRepository } from './spei/spei-out-orders.repository.js';
+import { SpeiOutModule } from '#libs/spei-out';
 import { SpeiOutProcessor } from './spei/spei-out.processor.js';
 import { SpeiOutSweeper } from './spei/spei-out-sweeper.service.js';
 import { WebhookProcessor } from './webhooks/webhook.processor.js';
@@ -22,14 +22,13 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, InboxModule, StpModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, InboxModule, StpModule, SpeiOutModule],
       providers: [
         ...PROCESSOR_CLASSES,
         { provide: PROCESSORS, inject: PROCESSOR_CLASSES, useFactory: (...processors: unknown[]) => processors },
         { provide: WORKER_LOGGER, useValue: logger },
         WorkerRunner,
         WebhookSweeper,
-        SpeiOutOrdersRepository,
         SpeiOutSweeper,
       ],
     };

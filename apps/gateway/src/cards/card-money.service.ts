@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '#libs/database';
-import { BusinessRuleError, CapabilityNotSupportedError, ConflictError, Money, NotFoundError, ProviderUnavailableError, SensitiveValue, ValidationError } from '#libs/domain';
+import { BusinessRuleError, CapabilityNotSupportedError, ConflictError, maskPan, Money, NotFoundError, ProviderUnavailableError, SensitiveValue, ValidationError } from '#libs/domain';
 import type { LegInput } from '#libs/ledger';
 import { CardLedgerService } from './card-ledger.service.js';
 import { CardProviders } from './card-providers.js';
@@ -134,7 +134,7 @@ export class CardMoneyService {
     const amount = positive(dto.amount);
     const spei = this.providers.spei(card.provider);
     const row = await this.move(
-      { apiKeyId, key, kind: 'spei_out', card, amount },
+      { apiKeyId, key, kind: 'spei_out', card, amount, details: speiRequestDetails(dto) },
       async () => {
         const r = await spei.sendSpeiFromCard({
           card: { cardId: card.providerCardId },
@@ -170,7 +170,7 @@ export class CardMoneyService {
   // ---------------------------------------------------------------- the one path every movement takes
 
   private async move(
-    m: { apiKeyId: string; key: string; kind: MovementKind; card: CardRow; counterparty?: CardRow; amount: Money },
+    m: { apiKeyId: string; key: string; kind: MovementKind; card: CardRow; counterparty?: CardRow; amount: Money; details?: Prisma.InputJsonValue },
     call: () => Promise<Confirmation>,
     legs: (row: MovementRow) => Promise<LegInput[]>,
   ): Promise<MovementRow> {
@@ -190,6 +190,7 @@ export class CardMoneyService {
           amount: m.amount.centavos,
           status: 'pending',
           provider: m.card.provider,
+          requestDetails: m.details ?? Prisma.DbNull,
         },
       });
     } catch (e) {
@@ -243,6 +244,26 @@ export class CardMoneyService {
     if (!row) throw new NotFoundError(`movement ${id} not found`, { id }, 'movement_not_found');
     return movementView(row);
   }
+}
+
+/**
+ * What GET /v1/spei/transfers shows of a SPEI from a card (NeCIPCo's answer carries none of it), written with the
+ * pending row so even an unknown outcome keeps it. A debit card beneficiary is kept masked only.
+ */
+export function speiRequestDetails(dto: CreateSpeiTransferDto): Prisma.InputJsonValue {
+  const b = dto.beneficiary;
+  const accountType = b.account.length === 16 ? 'debit_card' : b.account.length === 10 ? 'mobile_phone' : 'clabe';
+  return {
+    beneficiary: {
+      name: b.name,
+      account: accountType === 'debit_card' ? maskPan(b.account) : b.account,
+      account_type: accountType,
+      institution: b.institution,
+      rfc_curp: b.rfc_curp ?? null,
+    },
+    concept: dto.concept,
+    numeric_reference: dto.numeric_reference ?? null,
+  };
 }
 
 function positive(amount: string): Money {

@@ -69,6 +69,7 @@ export function cardModelFixtures(apiKeyId: string): CardModelFixture[] {
         providerOperationId: null,
         authorizationCode: null,
         result: { ok: true },
+        requestDetails: { beneficiary: { name: 'JOHN DOE', account: '************1234' } },
         ledgerJournalId: null,
         createdAt: now,
         updatedAt: now,

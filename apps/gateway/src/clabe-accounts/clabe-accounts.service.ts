@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '#libs/config';
 import { Prisma, PrismaService } from '#libs/database';
-import { Clabe, ClabeAccounts, ConflictError, Money, NotFoundError, ProviderUnavailableError, type ClabeAccountCreated, type CreateClabeAccountRequest } from '#libs/domain';
+import { Clabe, ClabeAccounts, ConflictError, Money, NotFoundError, ProviderUnavailableError, ValidationError, type ClabeAccountCreated, type CreateClabeAccountRequest } from '#libs/domain';
 import { ProviderLinksRepository } from '#libs/inbox';
 import { LedgerService } from '#libs/ledger';
 import type { ClabeAccountDto, CreateClabeAccountDto } from './dto/clabe-account.dto.js';
@@ -27,6 +28,7 @@ export class ClabeAccountsService {
     @Inject(ClabeAccounts) private readonly stp: ClabeAccounts,
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(ProviderLinksRepository) private readonly links: ProviderLinksRepository,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async create(apiKeyId: string, key: string, dto: CreateClabeAccountDto): Promise<ClabeAccountDto> {
@@ -66,9 +68,61 @@ export class ClabeAccountsService {
     return this.view(row);
   }
 
+  /**
+   * An operator settles a row left `unknown` (STP's answer lost) or stuck `pending`: the SAME request is sent
+   * again with the SAME account_id, which STP keys CLABE accounts by, so no second CLABE can be opened.
+   * - STP opens it now (it never had it): finished as create does → 200 with the CLABE.
+   * - STP answers 409 (it has this account_id): the CLABE it assigned was only in the lost answer, and STP's
+   *   document offers no query by account_id (its CLABE status webhook carries the CLABE, not the account_id),
+   *   so it cannot be linked safely here → stays `unknown`, 409 clabe_account_exists_at_stp (needs STP support).
+   * - STP refuses it (400/403/404): nothing was opened with this data → the row is removed (like create), the error returned.
+   * - STP still unavailable → stays `unknown`, 503.
+   * The row is claimed `unknown → pending` by compare-and-set first, so two reconciles never both call STP.
+   */
+  async reconcile(ref: string): Promise<ClabeAccountDto> {
+    const row = /^\d{18}$/.test(ref)
+      ? await this.prisma.clabeAccount.findUnique({ where: { clabe: Clabe.parse(ref, 'clabe').value } })
+      : /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref)
+        ? await this.prisma.clabeAccount.findUnique({ where: { id: ref.toLowerCase() } })
+        : (() => {
+            throw new ValidationError('expected a CLABE account id (UUID) or an 18-digit CLABE', { field: 'id' }, 'validation_failed');
+          })();
+    if (!row) throw new NotFoundError(`no CLABE account ${ref}`, { ref }, 'clabe_account_not_found');
+    const stuck = row.state === 'pending' && Date.now() - row.updatedAt.getTime() >= this.config.sweeperAgeMs;
+    if (row.state !== 'unknown' && !stuck) {
+      throw new ConflictError(`the CLABE account is ${row.state}; only one whose opening is unknown can be reconciled`, { id: row.id, state: row.state }, 'clabe_account_not_reconcilable');
+    }
+    const claimed = await this.prisma.clabeAccount.updateMany({ where: { id: row.id, state: row.state, updatedAt: row.updatedAt }, data: { state: 'pending', updatedAt: new Date() } });
+    if (claimed.count !== 1) throw new ConflictError('the CLABE account is being reconciled or opened right now', { id: row.id }, 'clabe_account_not_reconcilable');
+    let created: ClabeAccountCreated;
+    try {
+      created = await this.stp.createClabeAccount(toRequest(row.id, row.holder as unknown as CreateClabeAccountDto));
+    } catch (e) {
+      if (e instanceof ProviderUnavailableError) {
+        await this.prisma.clabeAccount.update({ where: { id: row.id }, data: { state: 'unknown', updatedAt: new Date() } });
+        throw e;
+      }
+      if (e instanceof ConflictError) {
+        await this.prisma.clabeAccount.update({ where: { id: row.id }, data: { state: 'unknown', updatedAt: new Date() } });
+        throw new ConflictError(
+          'STP already has a CLABE account for this account_id, but its CLABE was only in the lost answer and STP offers no query by account_id: it stays unknown until STP support provides the CLABE',
+          { id: row.id },
+          'clabe_account_exists_at_stp',
+        );
+      }
+      await this.prisma.clabeAccount.delete({ where: { id: row.id } });
+      throw e;
+    }
+    return this.view(await this.finish(row, created.clabe.value));
+  }
+
   private async resume(row: AccountRow): Promise<ClabeAccountDto> {
     if (row.state !== 'created') {
-      throw new ConflictError('the outcome of the first request with this Idempotency-Key is unknown at STP; it must be reconciled before a retry', { clabe_account_id: row.id }, 'clabe_account_outcome_unknown');
+      throw new ConflictError(
+        `the outcome of the first request with this Idempotency-Key is unknown at STP; it must be reconciled before a retry (POST /v1/clabe-accounts/${row.id}/reconcile)`,
+        { clabe_account_id: row.id },
+        'clabe_account_outcome_unknown',
+      );
     }
     return this.view(row);
   }

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { IDEMPOTENCY_HEADER } from '../common/openapi.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import { UUID_PARAM } from '../cards/dto/common.dto.js';
-import { CreateSpeiTransferRequestDto, SpeiTransferDto } from './dto/spei-transfer.dto.js';
+import { CreateSpeiTransferRequestDto, ListSpeiTransfersQueryDto, SpeiTransferDto, SpeiTransferPageDto } from './dto/spei-transfer.dto.js';
 import { SpeiTransfersService } from './spei-transfers.service.js';
 
 @ApiTags('spei')
@@ -25,6 +25,34 @@ export class SpeiTransfersController {
   @ApiCreatedResponse({ type: SpeiTransferDto })
   create(@Body() body: CreateSpeiTransferRequestDto, @Headers('idempotency-key') key: string, @Req() req: FastifyRequest): Promise<SpeiTransferDto> {
     return this.spei.create(req.apiKey!.id, key.trim(), body);
+  }
+
+  @Get()
+  @RequireScopes('spei:read')
+  @ApiOperation({
+    summary: 'SPEI transfers, both sources',
+    description:
+      'CLABE-sourced (STP) and card-sourced (NeCIPCo) transfers, newest first, each as GET /v1/spei/transfers/{id} shows it. Filters: status, source_type, clabe (source CLABE), created_from / created_to (a date or an ISO 8601 date-time; from ≤ to, 400 otherwise). Cursor-paginated (`limit`, `cursor`, `next_cursor`).',
+  })
+  @ApiOkResponse({ type: SpeiTransferPageDto })
+  list(@Query() q: ListSpeiTransfersQueryDto): Promise<SpeiTransferPageDto> {
+    return this.spei.list(q);
+  }
+
+  @Post(':id/reconcile')
+  @HttpCode(200)
+  @RequireScopes('admin')
+  @Idempotent()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiParam({ name: 'id', description: 'Pasarela SPEI transfer id', schema: { type: 'string', ...UUID_PARAM } })
+  @ApiOperation({
+    summary: 'Reconcile an STP order whose outcome is unknown',
+    description:
+      'Admin. For a CLABE-sourced order left `unknown` (STP never answered after every retry; hold kept) or stuck `sending`: sends it again with the SAME tracking key, so STP cannot register it twice. STP answering that it already has the key, or accepting it → `sent`; STP refusing it → `failed` and the hold voided; STP still unavailable → 503 and the order stays `unknown`. Any other status (or a card-sourced transfer) → 409 order_not_reconcilable.',
+  })
+  @ApiOkResponse({ type: SpeiTransferDto })
+  reconcile(@Param('id', new ParseUUIDPipe()) id: string): Promise<SpeiTransferDto> {
+    return this.spei.reconcile(id);
   }
 
   @Get(':id')

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import { DatabasePool, PrismaService } from '#libs/database';
-import { BusinessRuleError, Clabe, Money, NotFoundError, SpeiOut, ValidationError, type SpeiOutBeneficiaryAccountType, type SpeiOutOrder } from '#libs/domain';
+import { BusinessRuleError, Clabe, ConflictError, Money, NotFoundError, ProviderUnavailableError, SpeiOut, ValidationError, type SpeiOutBeneficiaryAccountType, type SpeiOutOrder } from '#libs/domain';
 import { inTransaction, ProviderLinksRepository, SPEI_OUT_HOLD_KIND } from '#libs/inbox';
 import { LedgerService, SYSTEM_ACCOUNTS } from '#libs/ledger';
 import { assertNoProblems, checkTransfer, STP_MAX_AMOUNT_CENTAVOS, toTransferWire } from '#libs/providers/stp';
 import { QueueFactory, QueueName, type SpeiOutJobData } from '#libs/queue';
+import { SpeiOutOrdersRepository, SpeiOutSender } from '#libs/spei-out';
 import { CardMoneyService } from '../cards/card-money.service.js';
 import type { CreateSpeiTransferDto } from '../cards/dto/card-money.dto.js';
-import type { CreateSpeiTransferRequestDto, SpeiTransferDto, SpeiTransferEventDto } from './dto/spei-transfer.dto.js';
+import type { CreateSpeiTransferRequestDto, ListSpeiTransfersQueryDto, SpeiTransferDto, SpeiTransferEventDto, SpeiTransferPageDto } from './dto/spei-transfer.dto.js';
 
 type OrderRow = Awaited<ReturnType<PrismaService['speiOutOrder']['findUniqueOrThrow']>>;
 type MovementRow = Awaited<ReturnType<PrismaService['cardMovement']['findUniqueOrThrow']>>;
@@ -46,10 +47,106 @@ export class SpeiTransfersService {
     @Inject(QueueFactory) private readonly queues: QueueFactory,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(CardMoneyService) private readonly cardMoney: CardMoneyService,
+    @Inject(SpeiOutOrdersRepository) private readonly orders: SpeiOutOrdersRepository,
+    @Inject(SpeiOutSender) private readonly sender: SpeiOutSender,
   ) {}
 
   async create(apiKeyId: string, key: string, dto: CreateSpeiTransferRequestDto): Promise<SpeiTransferDto> {
     return dto.source.type === 'clabe' ? this.fromClabe(apiKeyId, key, dto) : this.fromCard(apiKeyId, key, dto);
+  }
+
+  /**
+   * Both sources in one list, newest first: STP orders (spei_out_orders) and SPEI from cards (card_movements of
+   * kind spei_out, whose status is shown as the GET shows it). Keyset cursor on (created_at, id).
+   */
+  async list(q: ListSpeiTransfersQueryDto): Promise<SpeiTransferPageDto> {
+    const limit = q.limit ?? 50;
+    const from = q.created_from ? boundary(q.created_from, 'created_from', false) : null;
+    const to = q.created_to ? boundary(q.created_to, 'created_to', true) : null;
+    if (from && to && from.getTime() > to.getTime()) {
+      throw new ValidationError('created_from must not be after created_to', { field: 'created_from' }, 'invalid_date_range');
+    }
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (sql: string, ...v: unknown[]) => {
+      let i = values.length;
+      values.push(...v);
+      where.push(sql.replace(/\?/g, () => `$${++i}`));
+    };
+    if (q.status) add('status = ?', q.status);
+    if (q.source_type) add('source_type = ?', q.source_type);
+    if (q.clabe) add('source_clabe = ?', Clabe.parse(q.clabe, 'clabe').value);
+    if (from) add('created_at >= ?::timestamptz', from.toISOString());
+    if (to) add('created_at <= ?::timestamptz', to.toISOString());
+    if (q.cursor) {
+      const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\|([0-9a-f-]{36})$/.exec(Buffer.from(q.cursor, 'base64url').toString('utf8'));
+      if (!m) throw new ValidationError('cursor is not one this API returned', { field: 'cursor' }, 'invalid_cursor');
+      add('(created_at, id) < (?::timestamptz, ?::uuid)', m[1], m[2]);
+    }
+    values.push(limit + 1);
+    const { rows } = await this.database.query(
+      `select id, source_type, created_at from (
+         select id, created_at, 'clabe'::text as source_type, status, source_clabe from spei_out_orders
+         union all
+         select id, created_at, 'card'::text, case status when 'confirmed' then 'settled' when 'pending' then 'sending' else status end, null::text
+           from card_movements where kind = 'spei_out'
+       ) t ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by created_at desc, id desc limit $${values.length}`,
+      values,
+    );
+    const page = (rows as Array<{ id: string; source_type: string; created_at: Date }>).slice(0, limit);
+    const orderIds = page.filter((r) => r.source_type === 'clabe').map((r) => r.id);
+    const movementIds = page.filter((r) => r.source_type === 'card').map((r) => r.id);
+    const [orders, movements] = await Promise.all([
+      orderIds.length ? this.prisma.speiOutOrder.findMany({ where: { id: { in: orderIds } } }) : [],
+      movementIds.length ? this.prisma.cardMovement.findMany({ where: { id: { in: movementIds } } }) : [],
+    ]);
+    const views = new Map<string, SpeiTransferDto>([...orders.map((o) => [o.id, orderView(o)] as const), ...movements.map((m) => [m.id, movementView(m)] as const)]);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((r) => views.get(r.id)!).filter(Boolean),
+      next_cursor: rows.length > limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null,
+    };
+  }
+
+  /**
+   * An operator settles an order whose send outcome is unknown (every retry failed transiently; hold kept) or
+   * that is stuck `sending` (no attempt for longer than the sweeper's age): it is sent again with its SAME
+   * tracking key through the worker's sender. STP answering 409 (it has that key) or accepting → `sent`;
+   * refusing → `failed`, hold voided; still failing → stays `unknown`, 503. No transaction is open during the call.
+   */
+  async reconcile(id: string): Promise<SpeiTransferDto> {
+    const order = await this.orders.get(id);
+    if (!order) {
+      const movement = await this.prisma.cardMovement.findUnique({ where: { id } });
+      if (movement?.kind === 'spei_out') {
+        throw new ConflictError('a SPEI from a card is sent by the card provider synchronously; there is no STP order to reconcile', { id }, 'order_not_reconcilable');
+      }
+      throw new NotFoundError(`SPEI transfer ${id} not found`, { id }, 'spei_transfer_not_found');
+    }
+    const stuck = order.status === 'sending' && Date.now() - order.updatedAt.getTime() >= this.config.sweeperAgeMs;
+    if (order.status !== 'unknown' && !stuck) {
+      throw new ConflictError(
+        order.status === 'sending' ? 'the order is being sent right now; reconcile only an order left unknown or stuck sending' : `the order is ${order.status}; only an unknown (or stuck sending) order can be reconciled`,
+        { id, status: order.status },
+        'order_not_reconcilable',
+      );
+    }
+    const outcome = await this.sender.send(id, {
+      from: ['unknown', 'sending'],
+      final: true,
+      claimDetail: (o) => `reconcile (operator), attempt ${o.attempts + 1}: resending to STP with the same tracking key`,
+      unknownDetail: (message) => `reconcile: STP still did not answer (${message}); hold kept`,
+    }, order);
+    if (outcome.kind === 'skipped') {
+      throw new ConflictError(`the order moved to ${outcome.status} meanwhile; nothing was sent`, { id, status: outcome.status }, 'order_not_reconcilable');
+    }
+    if (outcome.kind === 'transient') {
+      this.log.warn({ order_id: id, tracking_key: order.trackingKey, err: outcome.error.message }, 'SPEI OUT reconcile: STP still unavailable; order stays unknown');
+      throw new ProviderUnavailableError('stp', 'STP still did not answer; the order stays unknown with its hold kept — reconcile again later', { id, reason: outcome.error.details?.reason ?? null });
+    }
+    this.log.log({ order_id: id, tracking_key: order.trackingKey, outcome: outcome.kind }, 'SPEI OUT order reconciled');
+    return orderView(await this.prisma.speiOutOrder.findUniqueOrThrow({ where: { id } }));
   }
 
   async get(id: string): Promise<SpeiTransferDto> {
@@ -157,8 +254,17 @@ export class SpeiTransfersService {
       numeric_reference: dto.numeric_reference,
     } as CreateSpeiTransferDto;
     const r = await this.cardMoney.speiFromCard(apiKeyId, key, cardDto);
-    return movementView(await this.prisma.cardMovement.findUniqueOrThrow({ where: { id: r.id } }), dto);
+    return movementView(await this.prisma.cardMovement.findUniqueOrThrow({ where: { id: r.id } }));
   }
+}
+
+/** A created_from / created_to bound: a date is its day's start (from) or end (to), UTC; a date-time is itself. */
+function boundary(text: string, field: string, end: boolean): Date {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const d = new Date(dateOnly ? `${text}T00:00:00.000Z` : text);
+  if (Number.isNaN(d.getTime())) throw new ValidationError(`${field} is not a valid date`, { field }, 'invalid_date');
+  if (dateOnly && d.toISOString().slice(0, 10) !== text) throw new ValidationError(`${field} is not a valid date`, { field }, 'invalid_date');
+  return dateOnly && end ? new Date(d.getTime() + 86_400_000 - 1) : d;
 }
 
 function orderView(row: OrderRow): SpeiTransferDto {
@@ -197,9 +303,12 @@ function orderView(row: OrderRow): SpeiTransferDto {
 
 const CARD_STATUS: Record<string, string> = { confirmed: 'settled', pending: 'sending', unknown: 'unknown' };
 
-function movementView(row: MovementRow, request?: CreateSpeiTransferRequestDto): SpeiTransferDto {
+function movementView(row: MovementRow): SpeiTransferDto {
   const result = (row.result ?? {}) as Record<string, string | null>;
   const status = CARD_STATUS[row.status] ?? row.status;
+  // Kept with the movement since it was created (a debit card beneficiary masked); older rows have none.
+  const details = (row.requestDetails ?? {}) as { beneficiary?: Record<string, string | null>; concept?: string; numeric_reference?: string | null };
+  const b = details.beneficiary ?? {};
   return {
     id: row.id,
     kind: 'spei_out',
@@ -209,17 +318,15 @@ function movementView(row: MovementRow, request?: CreateSpeiTransferRequestDto):
     status,
     amount: Money.ofCentavos(row.amount).toDecimalString(),
     currency: row.currency,
-    // The card flow does not keep the beneficiary; the creating call echoes what it sent.
     beneficiary: {
-      name: request?.beneficiary.name ?? null,
-      // A debit card number is never echoed (the idempotency store keeps this response).
-      account: request ? (request.beneficiary.account.length === 16 ? `${'*'.repeat(12)}${request.beneficiary.account.slice(-4)}` : request.beneficiary.account) : null,
-      account_type: request ? (request.beneficiary.account_type ?? TYPE_BY_LENGTH[request.beneficiary.account.length] ?? null) : null,
-      institution: request?.beneficiary.institution ?? null,
-      rfc_curp: request?.beneficiary.rfc_curp ?? null,
+      name: b.name ?? null,
+      account: b.account ?? null,
+      account_type: b.account_type ?? null,
+      institution: b.institution ?? null,
+      rfc_curp: b.rfc_curp ?? null,
     },
-    concept: result.description ?? null,
-    numeric_reference: request?.numeric_reference ?? null,
+    concept: details.concept ?? result.description ?? null,
+    numeric_reference: details.numeric_reference ?? null,
     tracking_key: result.tracking_key ?? null,
     provider_order_id: row.providerOperationId,
     cause: null,

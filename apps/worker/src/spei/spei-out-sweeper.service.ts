@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { QueueFactory, QueueName, type SpeiOutJobData } from '#libs/queue';
 import { WORKER_LOGGER } from '../worker.tokens.js';
-import { SpeiOutOrdersRepository } from './spei-out-orders.repository.js';
+import { SpeiOutOrdersRepository } from '#libs/spei-out';
 
 /**
  * No order waits forever: every SWEEPER_INTERVAL_MS, orders still `queued` or `sending` after SWEEPER_AGE_MS

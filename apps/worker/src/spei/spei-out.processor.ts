@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { DomainError, ProviderUnavailableError, SpeiOut } from '#libs/domain';
 import { QueueName, type SpeiOutJobData } from '#libs/queue';
 import { JobProcessor } from '../job-processor.js';
 import { WORKER_LOGGER } from '../worker.tokens.js';
-import { SpeiOutOrdersRepository, type SpeiOutStatus } from './spei-out-orders.repository.js';
+import { SpeiOutOrdersRepository, SpeiOutSender, type SpeiOutStatus } from '#libs/spei-out';
 
 export interface SpeiOutJobResult {
   orderId: string;
@@ -28,7 +27,8 @@ export interface SpeiOutJobResult {
  * - a refusal (400/403/404, or our validation) is permanent: the hold is voided and the order `failed` in one
  *   transaction; after the last transient failure the order is `unknown` and its hold kept (STP may still have
  *   it: its status webhook posts or voids the hold whenever it comes).
- * No database transaction is open while STP is called.
+ * No database transaction is open while STP is called. The send itself is SpeiOutSender (libs/spei-out), which
+ * the operator's reconcile (POST /v1/spei/transfers/{id}/reconcile) uses too.
  */
 @Injectable()
 export class SpeiOutProcessor extends JobProcessor<SpeiOutJobData, SpeiOutJobResult> {
@@ -37,7 +37,7 @@ export class SpeiOutProcessor extends JobProcessor<SpeiOutJobData, SpeiOutJobRes
 
   constructor(
     @Inject(SpeiOutOrdersRepository) private readonly orders: SpeiOutOrdersRepository,
-    @Inject(SpeiOut) private readonly stp: SpeiOut,
+    @Inject(SpeiOutSender) private readonly sender: SpeiOutSender,
     @Inject(WORKER_LOGGER) private readonly log: Logger,
   ) {
     super();
@@ -48,34 +48,33 @@ export class SpeiOutProcessor extends JobProcessor<SpeiOutJobData, SpeiOutJobRes
     if (typeof id !== 'string') throw new UnrecoverableError('job without orderId');
     const order = await this.orders.get(id);
     if (!order) throw new UnrecoverableError(`SPEI OUT order ${id} not found`);
-    if (order.status !== 'queued' && order.status !== 'sending') return { orderId: id, status: order.status, sent: false };
-    if (!(await this.orders.claimSend(order))) {
-      const now = await this.orders.get(id);
-      return { orderId: id, status: now?.status ?? order.status, sent: false };
-    }
     const attempt = order.attempts + 1;
+    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    let outcome;
     try {
-      const submission = await this.stp.sendOrder(order.order);
-      await this.orders.markSent(id, submission);
-      this.log.info({ order_id: id, tracking_key: order.trackingKey, attempt, already_registered: submission.alreadyRegistered, provider_order_id: submission.providerOrderId }, 'SPEI OUT order sent to STP');
-      return { orderId: id, status: 'sent', sent: true };
+      outcome = await this.sender.send(id, { from: ['queued', 'sending'], final }, order);
     } catch (err) {
-      const message = (err as Error).message ?? String(err);
-      if (err instanceof ProviderUnavailableError) {
-        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        await this.orders.recordTransient(id, err.code, message, final);
-        this.log.warn({ order_id: id, tracking_key: order.trackingKey, attempt, final, err: message, reason: err.details?.reason }, final ? 'SPEI OUT order: STP never answered; order unknown, hold kept' : 'SPEI OUT order: STP failed transiently; will retry with the same tracking key');
-        if (final) throw new UnrecoverableError(message);
+      // Our own trouble (database, a bug): retried; the row stays `sending`, so the resend is keyed as above.
+      this.log.error({ order_id: id, attempt, err: (err as Error).message }, 'SPEI OUT order: unexpected error; will retry');
+      throw err;
+    }
+    switch (outcome.kind) {
+      case 'skipped':
+        return { orderId: id, status: outcome.status, sent: false };
+      case 'sent': {
+        const s = outcome.submission;
+        this.log.info({ order_id: id, tracking_key: order.trackingKey, attempt, already_registered: s.alreadyRegistered, provider_order_id: s.providerOrderId }, 'SPEI OUT order sent to STP');
+        return { orderId: id, status: 'sent', sent: true };
+      }
+      case 'transient': {
+        const err = outcome.error;
+        this.log.warn({ order_id: id, tracking_key: order.trackingKey, attempt, final, err: err.message, reason: err.details?.reason }, final ? 'SPEI OUT order: STP never answered; order unknown, hold kept' : 'SPEI OUT order: STP failed transiently; will retry with the same tracking key');
+        if (final) throw new UnrecoverableError(err.message);
         throw err;
       }
-      if (err instanceof DomainError) {
-        await this.orders.fail(id, err.code, message);
-        this.log.warn({ order_id: id, tracking_key: order.trackingKey, attempt, code: err.code, err: message }, 'SPEI OUT order refused; hold voided');
-        throw new UnrecoverableError(message);
-      }
-      // Our own trouble (database, a bug): retried; the row stays `sending`, so the resend is keyed as above.
-      this.log.error({ order_id: id, attempt, err: message }, 'SPEI OUT order: unexpected error; will retry');
-      throw err;
+      case 'refused':
+        this.log.warn({ order_id: id, tracking_key: order.trackingKey, attempt, code: outcome.error.code, err: outcome.error.message }, 'SPEI OUT order refused; hold voided');
+        throw new UnrecoverableError(outcome.error.message);
     }
   }
 }

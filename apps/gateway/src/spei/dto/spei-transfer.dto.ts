@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { AMOUNT_PATTERN, LocationDto, UUID_EXAMPLE } from '../../cards/dto/common.dto.js';
 
 export const SPEI_STATUSES = ['queued', 'sending', 'sent', 'settled', 'returned', 'failed', 'unknown'] as const;
@@ -101,13 +101,13 @@ export class SpeiTransferBeneficiaryViewDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'LUIS TRUTIE RODRIGUEZ', maxLength: 40 })
   name!: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '012180029588856995', maxLength: 18, description: 'Not kept for a card source.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '012180029588856995', maxLength: 18, description: 'CLABE or phone; a debit card (card source only) is shown masked, `************1234`.' })
   account!: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, enum: ['clabe', 'mobile_phone'], example: 'clabe' })
+  @ApiPropertyOptional({ type: String, nullable: true, enum: ['clabe', 'mobile_phone', 'debit_card'], example: 'clabe' })
   account_type!: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '40012', maxLength: 10 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '40012', maxLength: 60, description: 'STP institution key (CLABE source) or the institution name given (card source).' })
   institution!: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'ND', maxLength: 18 })
@@ -207,4 +207,55 @@ export class SpeiTransferDto {
 
   @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:02.000Z', maxLength: 30 })
   updated_at!: string;
+}
+
+export class ListSpeiTransfersQueryDto {
+  @ApiPropertyOptional({ enum: [...SPEI_STATUSES], example: 'unknown' })
+  @IsOptional()
+  @IsIn([...SPEI_STATUSES])
+  status?: string;
+
+  @ApiPropertyOptional({ enum: ['clabe', 'card'], example: 'clabe', description: '`clabe`: STP orders from a CLABE account; `card`: SPEI sent from a card (NeCIPCo).' })
+  @IsOptional()
+  @IsIn(['clabe', 'card'])
+  source_type?: 'clabe' | 'card';
+
+  @ApiPropertyOptional({ example: '646180123310000012', pattern: '^\\d{18}$', maxLength: 18, description: 'Source CLABE (only CLABE-sourced transfers have one).' })
+  @IsOptional()
+  @Matches(/^\d{18}$/, { message: 'clabe must be 18 digits' })
+  clabe?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-01', maxLength: 30, description: 'Created at or after: a date (from its start, UTC) or an ISO 8601 date-time.' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'created_from must be an ISO 8601 date or date-time' })
+  @Length(10, 30)
+  created_from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30', maxLength: 30, description: 'Created at or before: a date (through its end, UTC) or an ISO 8601 date-time. Not before created_from.' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'created_to must be an ISO 8601 date or date-time' })
+  @Length(10, 30)
+  created_to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, type: 'integer', format: 'int32' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'next_cursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+}
+
+export class SpeiTransferPageDto {
+  @ApiProperty({ type: [SpeiTransferDto], maxItems: 200, description: 'Newest first, both sources.' })
+  data!: SpeiTransferDto[];
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, example: null, description: 'Pass as `cursor` for the next page; null on the last.' })
+  next_cursor!: string | null;
 }

@@ -11,6 +11,7 @@ export interface SpeiOutOrderRecord {
   trackingKey: string;
   status: SpeiOutStatus;
   attempts: number;
+  updatedAt: Date;
   holdTransferId: string | null;
   order: SpeiOutOrder;
 }
@@ -25,6 +26,7 @@ function toRecord(r: Row): SpeiOutOrderRecord {
     trackingKey: r.tracking_key,
     status: r.status,
     attempts: r.attempts,
+    updatedAt: r.updated_at,
     holdTransferId: r.hold_transfer_id,
     order: {
       trackingKey: r.tracking_key,
@@ -60,12 +62,15 @@ export class SpeiOutOrdersRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  /** queued|sending → sending, attempts + 1, only if nobody moved it since it was read. */
-  async claimSend(o: SpeiOutOrderRecord): Promise<boolean> {
+  /**
+   * → sending, attempts + 1, only if nobody moved it since it was read (queued|sending for the worker;
+   * unknown|sending for an operator's reconcile).
+   */
+  async claimSend(o: SpeiOutOrderRecord, detail = `attempt ${o.attempts + 1}: sending to STP`): Promise<boolean> {
     const { rowCount } = await this.database.query(
       `update spei_out_orders set status = 'sending', attempts = attempts + 1, updated_at = now(), ${HISTORY}
        where id = $1 and status = $4 and attempts = $5`,
-      [o.id, 'sending', `attempt ${o.attempts + 1}: sending to STP`, o.status, o.attempts],
+      [o.id, 'sending', detail, o.status, o.attempts],
     );
     return (rowCount ?? 0) === 1;
   }
@@ -82,9 +87,9 @@ export class SpeiOutOrdersRepository {
   }
 
   /** A transient failure: stays `sending` (STP may or may not have it) until the retry; after the last, `unknown`. */
-  async recordTransient(id: string, code: string, message: string, final: boolean): Promise<void> {
+  async recordTransient(id: string, code: string, message: string, final: boolean, finalDetail?: string): Promise<void> {
     const status = final ? 'unknown' : 'sending';
-    const detail = final ? `STP did not answer after every retry (${message}); hold kept until STP's status webhook resolves it` : `transient failure: ${message}; will retry with the same tracking key`;
+    const detail = final ? finalDetail ?? `STP did not answer after every retry (${message}); hold kept until STP's status webhook resolves it` : `transient failure: ${message}; will retry with the same tracking key`;
     await this.database.query(
       `update spei_out_orders set status = $2, error_code = $4, error_message = $5, updated_at = now(), ${HISTORY}
        where id = $1 and status = 'sending'`,
