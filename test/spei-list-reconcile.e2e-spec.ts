@@ -297,6 +297,18 @@ describe('SPEI transfers: list, card beneficiary, reconcile (e2e)', () => {
       expect((await reconcile(t.id)).body).toMatchObject({ status: 409, code: 'order_not_reconcilable' });
     });
 
+    it('an order stuck `sending` (a sender killed mid-call) is reconcilable only once it has not moved for the sweeper age', async () => {
+      const clabe = await account(50_00n);
+      const t = await unknownOrder(clabe, '7.00');
+      const db = gw.app.get(DatabasePool);
+      await db.query(`update spei_out_orders set status = 'sending', updated_at = now() where id = $1`, [t.id]);
+      expect((await reconcile(t.id)).body).toMatchObject({ status: 409, code: 'order_not_reconcilable' });
+      await db.query(`update spei_out_orders set updated_at = now() - interval '10 minutes' where id = $1`, [t.id]);
+      const r = await reconcile(t.id);
+      expect(r.body).toMatchObject({ status: 'sent', attempts: 4, tracking_key: t.tracking_key });
+      expect(await ordersAtStp(t.tracking_key)).toHaveLength(1);
+    });
+
     it('409 for a card-sourced transfer, 404 unknown, 400 malformed id; admin scope, API key and Idempotency-Key required', async () => {
       const clabe = await account(50_00n);
       const t = await unknownOrder(clabe, '1.00');
