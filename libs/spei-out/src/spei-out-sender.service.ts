@@ -37,9 +37,9 @@ export class SpeiOutSender {
     @Inject(SpeiOut) private readonly stp: SpeiOut,
   ) {}
 
-  async send(id: string, opts: SpeiOutSendOptions, order?: SpeiOutOrderRecord): Promise<SpeiOutSendOutcome> {
-    const o = order ?? (await this.orders.get(id));
-    if (!o) return { kind: 'skipped', status: 'failed', order: null };
+  /** `o`: the order as just read (the claim compares against its status and attempts). */
+  async send(o: SpeiOutOrderRecord, opts: SpeiOutSendOptions): Promise<SpeiOutSendOutcome> {
+    const id = o.id;
     if (!opts.from.includes(o.status)) return { kind: 'skipped', status: o.status, order: o };
     if (!(await this.orders.claimSend(o, opts.claimDetail?.(o)))) {
       const now = await this.orders.get(id);

@@ -132,12 +132,12 @@ export class SpeiTransfersService {
         'order_not_reconcilable',
       );
     }
-    const outcome = await this.sender.send(id, {
+    const outcome = await this.sender.send(order, {
       from: ['unknown', 'sending'],
       final: true,
       claimDetail: (o) => `reconcile (operator), attempt ${o.attempts + 1}: resending to STP with the same tracking key`,
       unknownDetail: (message) => `reconcile: STP still did not answer (${message}); hold kept`,
-    }, order);
+    });
     if (outcome.kind === 'skipped') {
       throw new ConflictError(`the order moved to ${outcome.status} meanwhile; nothing was sent`, { id, status: outcome.status }, 'order_not_reconcilable');
     }

@@ -52,7 +52,7 @@ export class SpeiOutProcessor extends JobProcessor<SpeiOutJobData, SpeiOutJobRes
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let outcome;
     try {
-      outcome = await this.sender.send(id, { from: ['queued', 'sending'], final }, order);
+      outcome = await this.sender.send(order, { from: ['queued', 'sending'], final });
     } catch (err) {
       // Our own trouble (database, a bug): retried; the row stays `sending`, so the resend is keyed as above.
       this.log.error({ order_id: id, attempt, err: (err as Error).message }, 'SPEI OUT order: unexpected error; will retry');
