@@ -31,6 +31,7 @@ import {
 } from '#libs/providers/credencial';
 import { CredencialSandboxModule } from '../../apps/sandbox/src/credencial/credencial-sandbox.module.js';
 import { CredencialSandboxService } from '../../apps/sandbox/src/credencial/credencial-sandbox.service.js';
+import { luhnPans } from '../support/pans.js';
 
 const pin = (v: string) => SensitiveValue.pin(v);
 const proof = (expiration: string, securityCode: string): CardVerification => ({
@@ -39,24 +40,7 @@ const proof = (expiration: string, securityCode: string): CardVerification => ({
 });
 
 /** Luhn-valid test PANs, a fresh one per nomination. */
-let panSeq = 0;
-function nextPan(): string {
-  const body = `411111${String(100000000 + panSeq++).slice(-9)}`;
-  for (let d = 0; d <= 9; d++) {
-    const candidate = body + d;
-    let sum = 0;
-    for (let i = 0; i < candidate.length; i++) {
-      let x = Number(candidate[candidate.length - 1 - i]);
-      if (i % 2 === 1) {
-        x *= 2;
-        if (x > 9) x -= 9;
-      }
-      sum += x;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
+const nextPan = luhnPans(100000000);
 
 function nomination(cardNumber = nextPan()): CardNominationRequest {
   return {
