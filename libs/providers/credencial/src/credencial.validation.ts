@@ -3,7 +3,7 @@
  * payloads, shared by the adapter (before any HTTP call) and the sandbox (on arrival). Problems
  * name the field, never its value: card numbers, NIPs and security codes pass through here.
  */
-import { ValidationError } from '#libs/domain';
+import { luhnValid, ValidationError } from '#libs/domain';
 import { CREDENCIAL_CARD_STATUS } from './credencial.catalogs.js';
 
 export interface FieldProblem {
@@ -70,19 +70,6 @@ function lookup(wire: Wire, path: string): unknown {
   const nested = wire[parts[0]!];
   if (nested && typeof nested === 'object') return (nested as Wire)[parts[1]!];
   return wire[label(path)];
-}
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 export function isCardNumber(v: string): boolean {

@@ -1,86 +1,71 @@
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 
 describe('CircuitBreaker', () => {
-  function clock() {
-    const c = { t: 1_000, now: () => c.t };
-    return c;
+  /** A breaker on a hand-moved clock; `fail(n)` records n failures and returns the state after them. */
+  function breaker(options: Omit<CircuitBreakerOptions, 'now'>) {
+    const clock = { t: 1_000 };
+    const b = new CircuitBreaker({ ...options, now: () => clock.t });
+    const fail = (n = 1) => {
+      for (let i = 0; i < n; i++) b.failure();
+      return b.state;
+    };
+    const wait = (ms: number) => {
+      clock.t += ms;
+    };
+    return { b, fail, wait };
   }
 
   it('opens after `threshold` consecutive failures, fails fast during the cooldown, then lets one trial through', () => {
-    const c = clock();
-    const b = new CircuitBreaker({ threshold: 3, cooldownMs: 500, now: c.now });
-    b.failure();
-    b.failure();
-    expect(b.state).toBe('closed');
+    const { b, fail, wait } = breaker({ threshold: 3, cooldownMs: 500 });
+    expect(fail(2)).toBe('closed');
     expect(b.allow()).toBe(true);
-    b.failure();
-    expect(b.state).toBe('open');
+    expect(fail()).toBe('open');
     expect(b.allow()).toBe(false);
-    c.t += 499;
+    wait(499);
     expect(b.allow()).toBe(false);
-    c.t += 1;
+    wait(1);
     expect(b.state).toBe('half_open');
-    expect(b.allow()).toBe(true);
-    // Only one trial at a time.
-    expect(b.allow()).toBe(false);
+    expect([b.allow(), b.allow()]).toEqual([true, false]); // only one trial at a time
   });
 
   it('a success in between resets the count', () => {
-    const b = new CircuitBreaker({ threshold: 2, cooldownMs: 500, now: clock().now });
-    b.failure();
+    const { b, fail } = breaker({ threshold: 2, cooldownMs: 500 });
+    fail();
     b.success();
-    b.failure();
-    expect(b.state).toBe('closed');
-    b.failure();
-    expect(b.state).toBe('open');
+    expect(fail()).toBe('closed');
+    expect(fail()).toBe('open');
   });
 
   it('a successful trial closes the circuit; a failed trial reopens it at once', () => {
-    const c = clock();
-    const b = new CircuitBreaker({ threshold: 2, cooldownMs: 100, now: c.now });
-    b.failure();
-    b.failure();
-    c.t += 100;
+    const { b, fail, wait } = breaker({ threshold: 2, cooldownMs: 100 });
+    fail(2);
+    wait(100);
     expect(b.allow()).toBe(true);
-    b.failure();
-    expect(b.state).toBe('open');
-    c.t += 100;
+    expect(fail()).toBe('open');
+    wait(100);
     expect(b.allow()).toBe(true);
     b.success();
-    expect(b.state).toBe('closed');
-    expect(b.allow()).toBe(true);
-    // Fresh count after closing: one failure does not reopen it.
-    b.failure();
-    expect(b.state).toBe('closed');
+    expect([b.state, b.allow()]).toEqual(['closed', true]);
+    expect(fail()).toBe('closed'); // a fresh count after closing
   });
 
   describe('halfOpen: false', () => {
     it('closes by time alone after the cooldown, with a fresh count', () => {
-      const c = clock();
-      const b = new CircuitBreaker({ threshold: 2, cooldownMs: 100, halfOpen: false, now: c.now });
-      b.failure();
-      b.failure();
-      expect(b.state).toBe('open');
+      const { b, fail, wait } = breaker({ threshold: 2, cooldownMs: 100, halfOpen: false });
+      expect(fail(2)).toBe('open');
       expect(b.allow()).toBe(false);
-      c.t += 100;
-      expect(b.state).toBe('closed');
-      expect(b.allow()).toBe(true);
-      expect(b.allow()).toBe(true);
+      wait(100);
+      expect([b.state, b.allow(), b.allow()]).toEqual(['closed', true, true]);
       // One more failure is not a failed trial: the count starts again.
-      b.failure();
-      expect(b.state).toBe('closed');
-      b.failure();
-      expect(b.state).toBe('open');
+      expect([fail(), fail()]).toEqual(['closed', 'open']);
     });
 
     it('an answer that lands while open does not close it early', () => {
-      const c = clock();
-      const b = new CircuitBreaker({ threshold: 1, cooldownMs: 100, halfOpen: false, now: c.now });
-      b.failure();
+      const { b, fail, wait } = breaker({ threshold: 1, cooldownMs: 100, halfOpen: false });
+      fail();
       b.success();
-      expect(b.state).toBe('open');
-      expect(b.allow()).toBe(false);
-      c.t += 100;
+      expect([b.state, b.allow()]).toEqual(['open', false]);
+      wait(100);
       expect(b.allow()).toBe(true);
     });
   });

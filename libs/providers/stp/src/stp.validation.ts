@@ -3,8 +3,10 @@
  * and on arrival (the sandbox), so both sides agree. A problem names the field, never its value
  * (a beneficiary account may be a card number).
  */
-import { Clabe, institutionBySpeiKey, ValidationError } from '#libs/domain';
+import { Clabe, institutionBySpeiKey, luhnValid, ValidationError } from '#libs/domain';
 import { STP_FEDERAL_ENTITIES, STP_MAX_AMOUNT_CENTAVOS } from './stp.catalogs.js';
+
+export { luhnValid } from '#libs/domain';
 
 export interface FieldProblem {
   field: string;
@@ -77,19 +79,6 @@ export function isStpBirthDate(v: string, today = new Date()): boolean {
 export function isRfcOrCurp(v: string, opts: { allowCompanyRfc?: boolean } = {}): boolean {
   const u = v.toUpperCase();
   return RFC_PF.test(u) || CURP.test(u) || (opts.allowCompanyRfc === true && RFC_PM.test(u));
-}
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /** Rules for POST /clabes (Create a CLABE account, physical persons). */
