@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ProviderUnavailableError, ValidationError } from '#libs/domain';
-import { CircuitBreaker } from '#libs/providers/shared';
+import { CircuitBreaker, parseJsonBody } from '#libs/providers/shared';
 import { BcsCipher } from './bcs.crypto.js';
 import { errorDetail, isErrorAnswer, isSuccessCode, mapBcsError, PROVIDER, type BcsOperation } from './bcs.errors.js';
 import { BCS_PATHS, type BcsEnvelope } from './wire/index.js';
@@ -160,13 +160,7 @@ export class BcsClient {
       this.log.warn(`BCS ${op} unreachable: ${(err as Error).name}`);
       throw new ProviderUnavailableError(PROVIDER, `BCS ${op} unreachable`, { provider: PROVIDER, operation: op });
     }
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+    const body = parseJsonBody(await res.text());
     if (res.status >= 500 || res.status === 429) this.breaker.failure();
     else this.breaker.success();
     if (isErrorAnswer(res.status, body) && !isSuccessCode(op, errorDetail(body))) {

@@ -49,6 +49,14 @@ describe('CircuitBreaker', () => {
     expect(fail()).toBe('closed'); // a fresh count after closing
   });
 
+  it('failure() tells when it opened the circuit', () => {
+    const { b, wait } = breaker({ threshold: 2, cooldownMs: 100 });
+    expect([b.failure(), b.failure()]).toEqual([false, true]);
+    wait(100);
+    b.allow();
+    expect(b.failure()).toBe(true); // the failed trial reopens it
+  });
+
   describe('halfOpen: false', () => {
     it('closes by time alone after the cooldown, with a fresh count', () => {
       const { b, fail, wait } = breaker({ threshold: 2, cooldownMs: 100, halfOpen: false });

@@ -53,13 +53,18 @@ export class CircuitBreaker {
     this.trial = false;
   }
 
-  /** A transient failure (timeouts, 5xx, network). Permanent refusals are not the provider failing. */
-  failure(): void {
+  /**
+   * A transient failure (timeouts, 5xx, network). Permanent refusals are not the provider failing.
+   * Returns whether this failure opened the circuit (callers log that).
+   */
+  failure(): boolean {
     this.failures += 1;
     if (this.trial || this.failures >= this.options.threshold) {
       this.openedAt = this.now();
       this.trial = false;
       if (!this.halfOpen) this.failures = 0;
+      return true;
     }
+    return false;
   }
 }

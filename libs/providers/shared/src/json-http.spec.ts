@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { breakerFor, createJsonHttp, toTransportFailure } from './json-http.js';
+import { breakerFor, createJsonHttp, parseJsonBody, toTransportFailure } from './json-http.js';
 
 describe('json-http', () => {
   let server: Server;
@@ -49,5 +49,12 @@ describe('json-http', () => {
     const one = breakerFor({ breakerThreshold: 1, breakerCooldownMs: 0 });
     one.failure();
     expect(one.state).toBe('half_open');
+  });
+
+  it('parses an answer body leniently: empty or not JSON is undefined', () => {
+    expect(parseJsonBody('{"a":[1]}')).toEqual({ a: [1] });
+    expect(parseJsonBody('0')).toBe(0);
+    expect(parseJsonBody('')).toBeUndefined();
+    expect(parseJsonBody('<html>502</html>')).toBeUndefined();
   });
 });

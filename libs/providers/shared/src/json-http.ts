@@ -1,8 +1,8 @@
 /**
- * The HTTP plumbing the JSON providers (STP, Credencial) share: one axios instance configured the
- * same way, the classification of "no answer at all" into timeout / network, and the breaker built
- * from the client options. What each provider does with an answer (retries, error mapping) stays in
- * its own client.
+ * The HTTP plumbing the JSON providers share: for the axios ones (STP, Credencial) one instance
+ * configured the same way, the classification of "no answer at all" into timeout / network, and the
+ * breaker built from the client options; for the fetch ones (NeCIPCo, BCS) the lenient parse of an
+ * answer's body. What each provider does with an answer (retries, error mapping) stays in its client.
  */
 import axios, { type AxiosInstance } from 'axios';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -42,4 +42,14 @@ export function toTransportFailure(err: unknown): TransportFailure {
   const e = err as { code?: string; name?: string };
   if (e?.code === 'ETIMEDOUT' || e?.code === 'ECONNABORTED' || e?.name === 'TimeoutError') return { kind: 'timeout' };
   return { kind: 'network', code: typeof e?.code === 'string' ? e.code : undefined };
+}
+
+/** An answer's text as JSON; undefined when it is empty or not JSON (the caller decides what that means). */
+export function parseJsonBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
