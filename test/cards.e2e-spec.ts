@@ -1,10 +1,10 @@
 import { constants, generateKeyPairSync, privateDecrypt, randomUUID, type KeyObject } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Redis } from 'ioredis';
 import { loadConfig } from '#libs/config';
 import { DatabasePool } from '#libs/database';
 import { LedgerService } from '#libs/ledger';
 import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
+import { dumpDatabase, dumpQueueKeys } from './support/card-data-scan.js';
 import { call as rawCall, startGateway, type CallOptions, type TestGateway } from './support/gateway.js';
 
 /**
@@ -472,33 +472,11 @@ describe('cards API (e2e, NeCIPCo sandbox)', () => {
       expect(logs).toContain('"card_number":"[REDACTED]"'); // …and saw the card numbers sent, redacted
       expect(logs).toContain('"current_pin":"[REDACTED]"');
       const pool = gw.app.get(DatabasePool);
-      const tables = (await pool.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)).rows.map((r) => r.table_name);
+      const { tables, rows } = await dumpDatabase(pool);
       expect(tables).toEqual(expect.arrayContaining(['cards', 'cardholders', 'card_movements', 'idempotency_records', 'ledger_transfers']));
-      let rows = '';
-      for (const t of tables) rows += (await pool.query<{ row: string }>(`select t::text as row from "${t}" t`)).rows.map((r) => r.row).join('\n');
       expect(rows).toContain('************');
 
-      const config = loadConfig();
-      const redis = new Redis(config.redisUrl!, { maxRetriesPerRequest: 1 });
-      let queue = '';
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000);
-          for (const k of keys) {
-            const type = await redis.type(k);
-            if (type === 'string') queue += await redis.get(k);
-            else if (type === 'hash') queue += JSON.stringify(await redis.hgetall(k));
-            else if (type === 'list') queue += (await redis.lrange(k, 0, -1)).join('\n');
-            else if (type === 'zset') queue += (await redis.zrange(k, 0, -1)).join('\n');
-            else if (type === 'set') queue += (await redis.smembers(k)).join('\n');
-            else if (type === 'stream') queue += JSON.stringify(await redis.xrange(k, '-', '+'));
-          }
-          cursor = next;
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
+      const queue = await dumpQueueKeys(loadConfig());
 
       // Public reference lists (SPEI institutions, catalogs) are full of 3-digit codes a CVC can collide with.
       const scanned = responses.filter((r) => !/^GET \/v1\/(spei\/institutions|catalogs\/)/.test(r));

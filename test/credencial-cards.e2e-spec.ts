@@ -2,13 +2,14 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Redis } from 'ioredis';
 import { loadConfig } from '#libs/config';
 import { DatabasePool } from '#libs/database';
 import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
 import { createWorkerApp } from '../apps/worker/src/worker.app.js';
-import { call as rawCall, startGateway, type CallOptions, type TestGateway } from './support/gateway.js';
-import { freePort } from './support/processes.js';
+import { dumpDatabase, dumpQueueKeys } from './support/card-data-scan.js';
+import { call as rawCall, type CallOptions, type TestGateway } from './support/gateway.js';
+import { luhnPans } from './support/pans.js';
+import { startGatewayWithSandbox } from './support/sandbox.js';
 import { settled } from './support/webhooks.js';
 
 /**
@@ -25,25 +26,7 @@ const NIP_WRONG = '6047';
 const SETTLEMENT = '00000000-0000-4000-8000-000000000001';
 
 /** Luhn-valid PANs (the sandbox refuses others with 404). */
-const panBase = randomInt(100_000_000, 999_999_999);
-let panSeq = 0;
-function nextPan(): string {
-  const body = `411111${String(panBase + panSeq++).slice(-9)}`;
-  for (let d = 0; d <= 9; d++) {
-    const candidate = body + d;
-    let sum = 0;
-    for (let i = 0; i < candidate.length; i++) {
-      let x = Number(candidate[candidate.length - 1 - i]);
-      if (i % 2 === 1) {
-        x *= 2;
-        if (x > 9) x -= 9;
-      }
-      sum += x;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
+const nextPan = luhnPans(randomInt(100_000_000, 999_999_999));
 
 const cardholder = () => ({
   card_name: 'Jose Lopez',
@@ -104,18 +87,14 @@ describe('Credencial cards through /v1 (e2e, Credencial sandbox)', () => {
   }
 
   beforeAll(async () => {
-    // The sandbox's port first: the gateway calls it, and it POSTs webhooks back to the gateway.
-    const sandboxPort = await freePort();
-    sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-    gw = await startGateway({ SANDBOX_URL: sandboxUrl, LOG_LEVEL: 'debug' });
+    // The sandbox's own log lines, scanned for card data at the end.
     const sink = new Writable({
       write(chunk, _enc, cb) {
         sandboxLogs.push(String(chunk));
         cb();
       },
     });
-    sandbox = await createSandboxApp(loadConfig({ LOG_LEVEL: 'info', GATEWAY_URL: gw.url }), sink);
-    await sandbox.listen(sandboxPort, '127.0.0.1');
+    ({ gw, sandbox, sandboxUrl } = await startGatewayWithSandbox({ LOG_LEVEL: 'debug' }, { LOG_LEVEL: 'info' }, sink));
     worker = await createWorkerApp(loadConfig({ LOG_LEVEL: 'silent' }));
     writer = await gw.keyWith('cards:read', 'cards:write', 'webhooks:read');
     reader = await gw.keyWith('cards:read');
@@ -375,31 +354,11 @@ describe('Credencial cards through /v1 (e2e, Credencial sandbox)', () => {
       expect(logs).toContain('"card_security_code":"[REDACTED]"');
       expect(logs).toContain('"card_expiration":"[REDACTED]"');
       const pool = gw.app.get(DatabasePool);
-      const tables = (await pool.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)).rows.map((r) => r.table_name);
+      const { tables, rows } = await dumpDatabase(pool);
       expect(tables).toEqual(expect.arrayContaining(['cards', 'cardholders', 'credencial_account_links', 'idempotency_records', 'webhook_events']));
-      let rows = '';
-      for (const t of tables) rows += (await pool.query<{ row: string }>(`select t::text as row from "${t}" t`)).rows.map((r) => r.row).join('\n');
       expect(rows).toContain('************');
 
-      const config = loadConfig();
-      const redis = new Redis(config.redisUrl!, { maxRetriesPerRequest: 1 });
-      let queue = '';
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000);
-          for (const k of keys) {
-            const type = await redis.type(k);
-            if (type === 'string') queue += await redis.get(k);
-            else if (type === 'hash') queue += JSON.stringify(await redis.hgetall(k));
-            else if (type === 'list') queue += (await redis.lrange(k, 0, -1)).join('\n');
-            else if (type === 'zset') queue += (await redis.zrange(k, 0, -1)).join('\n');
-          }
-          cursor = next;
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
+      const queue = await dumpQueueKeys(loadConfig());
       expect(queue.length).toBeGreaterThan(0);
 
       // The sandbox's own log lines (the simulated Credencial) are checked too: its sender logs no payloads.

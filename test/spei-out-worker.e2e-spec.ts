@@ -8,12 +8,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '#libs/config';
 import { LedgerService } from '#libs/ledger';
 import { QueueFactory, QueueName } from '#libs/queue';
-import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
 import { SpeiOutOrdersRepository } from '#libs/spei-out';
 import { createWorkerApp } from '../apps/worker/src/worker.app.js';
-import { call, startGateway, type TestGateway } from './support/gateway.js';
+import { call, type TestGateway } from './support/gateway.js';
 import { isolatedEnv, type IsolatedEnv } from './support/isolated.js';
-import { freePort } from './support/processes.js';
+import { startGatewayWithSandbox } from './support/sandbox.js';
+import { until } from './support/until.js';
 
 describe('SPEI OUT sender: sweeper and concurrent jobs (e2e)', () => {
   let gw: TestGateway;
@@ -25,16 +25,6 @@ describe('SPEI OUT sender: sweeper and concurrent jobs (e2e)', () => {
 
   const post = (path: string, body: unknown) => call(gw, 'POST', path, { key: writer, body, idempotencyKey: randomUUID() });
   const get = (path: string) => call(gw, 'GET', path, { key: writer });
-
-  async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   /** A CLABE account with `centavos` credited straight in the ledger (no worker is running to apply a SPEI IN). */
   async function account(centavos: bigint): Promise<string> {
@@ -49,12 +39,8 @@ describe('SPEI OUT sender: sweeper and concurrent jobs (e2e)', () => {
   beforeAll(async () => {
     isolated = await isolatedEnv('speiworker');
     Object.assign(env, isolated.env);
-    const port = await freePort();
-    sandboxUrl = `http://127.0.0.1:${port}`;
-    env.SANDBOX_URL = sandboxUrl;
-    gw = await startGateway(env);
-    sandbox = await createSandboxApp(loadConfig({ ...env, GATEWAY_URL: gw.url, STP_SANDBOX_AUTO_RESOLVE_MS: '0' }));
-    await sandbox.listen(port, '127.0.0.1');
+    ({ gw, sandbox, sandboxUrl } = await startGatewayWithSandbox(env, { STP_SANDBOX_AUTO_RESOLVE_MS: '0' }));
+    env.SANDBOX_URL = sandboxUrl; // for the workers this test starts
     writer = await gw.keyWith('spei:read', 'spei:write');
   }, 60_000);
 

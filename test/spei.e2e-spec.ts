@@ -9,11 +9,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '#libs/config';
 import { Clabe } from '#libs/domain';
-import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
 import { createWorkerApp } from '../apps/worker/src/worker.app.js';
-import { call, startGateway, type TestGateway } from './support/gateway.js';
+import { call, type TestGateway } from './support/gateway.js';
 import { isolatedEnv, type IsolatedEnv } from './support/isolated.js';
-import { freePort } from './support/processes.js';
+import { startGatewayWithSandbox } from './support/sandbox.js';
+import { until } from './support/until.js';
 
 const BBVA_CLABE = '012180029588856995'; // the STP document's beneficiary account (valid)
 
@@ -32,16 +32,6 @@ describe('SPEI OUT and CLABE accounts (e2e, STP sandbox)', () => {
     const res = await fetch(`${sandboxUrl}/stp/_sandbox${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
   }
 
   const transferUntil = (id: string, statuses: string[]) => until(`transfer ${id} in ${statuses}`, async () => (await get(`/v1/spei/transfers/${id}`)).body, (b) => statuses.includes(b.status));
@@ -87,14 +77,13 @@ describe('SPEI OUT and CLABE accounts (e2e, STP sandbox)', () => {
   });
 
   beforeAll(async () => {
-    const sandboxPort = await freePort();
-    sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     isolated = await isolatedEnv('spei');
-    const env = { ...isolated.env, SANDBOX_URL: sandboxUrl, STP_SEND_ATTEMPTS: '3', STP_SEND_BACKOFF_MS: '100', SWEEPER_INTERVAL_MS: '300', SWEEPER_AGE_MS: '2000', LOG_LEVEL: 'silent' };
-    gw = await startGateway(env);
-    sandbox = await createSandboxApp(loadConfig({ ...env, GATEWAY_URL: gw.url, STP_SANDBOX_AUTO_RESOLVE_MS: '300' }));
-    await sandbox.listen(sandboxPort, '127.0.0.1');
-    worker = await createWorkerApp(loadConfig(env));
+    const started = await startGatewayWithSandbox(
+      { ...isolated.env, STP_SEND_ATTEMPTS: '3', STP_SEND_BACKOFF_MS: '100', SWEEPER_INTERVAL_MS: '300', SWEEPER_AGE_MS: '2000', LOG_LEVEL: 'silent' },
+      { STP_SANDBOX_AUTO_RESOLVE_MS: '300' },
+    );
+    ({ gw, sandbox, sandboxUrl } = started);
+    worker = await createWorkerApp(loadConfig(started.env));
     writer = await gw.keyWith('spei:read', 'spei:write');
     reader = await gw.keyWith('spei:read');
   }, 60_000);

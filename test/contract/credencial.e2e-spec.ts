@@ -3,10 +3,9 @@
  * Nomination, card status get/update, initial NIP, NIP change — success and documented errors
  * (401, 403, 404, 409, 500, plus 400), retries of idempotent calls, and the webhook payloads.
  */
-import { Logger, Module, type INestApplication, type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigModule, loadConfig } from '#libs/config';
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '#libs/config';
 import {
   CardProcessing,
   ConflictError,
@@ -31,6 +30,8 @@ import {
 } from '#libs/providers/credencial';
 import { CredencialSandboxModule } from '../../apps/sandbox/src/credencial/credencial-sandbox.module.js';
 import { CredencialSandboxService } from '../../apps/sandbox/src/credencial/credencial-sandbox.service.js';
+import { expectError, jsonCaller, serveModule, withModule } from '../support/contract.js';
+import { luhnPans } from '../support/pans.js';
 
 const pin = (v: string) => SensitiveValue.pin(v);
 const proof = (expiration: string, securityCode: string): CardVerification => ({
@@ -39,24 +40,7 @@ const proof = (expiration: string, securityCode: string): CardVerification => ({
 });
 
 /** Luhn-valid test PANs, a fresh one per nomination. */
-let panSeq = 0;
-function nextPan(): string {
-  const body = `411111${String(100000000 + panSeq++).slice(-9)}`;
-  for (let d = 0; d <= 9; d++) {
-    const candidate = body + d;
-    let sum = 0;
-    for (let i = 0; i < candidate.length; i++) {
-      let x = Number(candidate[candidate.length - 1 - i]);
-      if (i % 2 === 1) {
-        x *= 2;
-        if (x > 9) x -= 9;
-      }
-      sum += x;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
+const nextPan = luhnPans(100000000);
 
 function nomination(cardNumber = nextPan()): CardNominationRequest {
   return {
@@ -87,25 +71,7 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
   const makeClient = (opts: Partial<CredencialClientOptions> = {}) =>
     new CredencialClient({ baseUrl: `${base}/credential`, timeoutMs: 2000, maxRetries: 2, retryBaseDelayMs: 5, breakerThreshold: 1000, ...opts });
 
-  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${base}/credential/_sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function expectError<T extends Error>(p: Promise<unknown>, type: new (...a: any[]) => T): Promise<T> {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(type);
-      return e as T;
-    }
-    throw new Error(`expected ${type.name}`);
-  }
+  const admin = jsonCaller(() => `${base}/credential/_sandbox`);
 
   /** A nominated card and its plastic's data (from the sandbox controls). */
   async function card(): Promise<{ accountNumber: string; expiration: string; securityCode: string; pan: string }> {
@@ -118,11 +84,7 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
   beforeAll(async () => {
     // No gateway here: the webhook controls' deliveries go to a closed port and report delivered: false.
     const config = loadConfig({ LOG_LEVEL: 'silent', GATEWAY_URL: 'http://127.0.0.1:9' }, {});
-    @Module({ imports: [ConfigModule.forRoot(config), CredencialSandboxModule] })
-    class Root {}
-    app = await NestFactory.create<NestFastifyApplication>(Root, new FastifyAdapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, base } = await serveModule(config, CredencialSandboxModule));
     sandbox = app.get(CredencialSandboxService);
     client = makeClient();
     adapter = new CredencialAdapter(client);
@@ -466,17 +428,12 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
   describe('CredencialModule wiring', () => {
     it('binds the CardProcessing port to the Credencial adapter, configured from AppConfig', async () => {
       const cfg = loadConfig({ LOG_LEVEL: 'silent', CREDENCIAL_BASE_URL: `${base}/credential` }, {});
-      @Module({ imports: [ConfigModule.forRoot(cfg), CredencialModule] })
-      class Wired {}
-      const ctx = await NestFactory.createApplicationContext(Wired, { logger: false });
-      try {
+      await withModule(cfg, CredencialModule, async (ctx) => {
         const port = ctx.get(CardProcessing);
         expect(port).toBeInstanceOf(CredencialAdapter);
         const res = await port.nominateCard(nomination());
         await expect(port.getCardStatus(res.accountNumber!)).resolves.toMatchObject({ status: 'active' });
-      } finally {
-        await (ctx as unknown as INestApplication).close();
-      }
+      });
     });
   });
 });

@@ -3,10 +3,8 @@
  * Every documented operation (create CLABE account, SPEI OUT) with success and documented errors,
  * transient failures, the per-order controls and the webhook payloads the sandbox builds.
  */
-import { Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigModule, loadConfig, type AppConfig } from '#libs/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig, type AppConfig } from '#libs/config';
 import {
   Clabe,
   ClabeAccounts,
@@ -30,6 +28,7 @@ import {
 } from '#libs/providers/stp';
 import { StpSandboxModule } from '../../apps/sandbox/src/stp/stp-sandbox.module.js';
 import { StpSandboxService } from '../../apps/sandbox/src/stp/stp-sandbox.service.js';
+import { expectError, jsonCaller, serveModule, withModule } from '../support/contract.js';
 
 const BBVA_CLABE = '012180029588856995'; // the document's beneficiary account (valid)
 
@@ -73,15 +72,7 @@ describe('STP contract (client + adapter against the sandbox)', () => {
       ...opts,
     });
 
-  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${base}/stp/_sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const admin = jsonCaller(() => `${base}/stp/_sandbox`);
 
   function order(overrides: Partial<SpeiOutOrder> = {}): SpeiOutOrder {
     return {
@@ -94,24 +85,10 @@ describe('STP contract (client + adapter against the sandbox)', () => {
     };
   }
 
-  async function expectError<T extends Error>(p: Promise<unknown>, type: new (...a: any[]) => T): Promise<T> {
-    try {
-      await p;
-    } catch (e) {
-      expect(e).toBeInstanceOf(type);
-      return e as T;
-    }
-    throw new Error(`expected ${type.name}`);
-  }
-
   beforeAll(async () => {
     // Orders resolve only on command here, and nothing is POSTed to a gateway (see stp-sandbox-webhooks.e2e-spec).
     config = loadConfig({ LOG_LEVEL: 'silent', STP_SANDBOX_AUTO_RESOLVE_MS: '0', STP_SANDBOX_SEND_WEBHOOKS: 'false' }, {});
-    @Module({ imports: [ConfigModule.forRoot(config), StpSandboxModule] })
-    class Root {}
-    app = await NestFactory.create<NestFastifyApplication>(Root, new FastifyAdapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, base } = await serveModule(config, StpSandboxModule));
     sandbox = app.get(StpSandboxService);
     client = makeClient();
     adapter = makeAdapter(client);
@@ -509,17 +486,12 @@ describe('STP contract (client + adapter against the sandbox)', () => {
   describe('StpModule wiring', () => {
     it('binds the ClabeAccounts and SpeiOut ports to the STP adapter, configured from AppConfig', async () => {
       const cfg = loadConfig({ LOG_LEVEL: 'silent', STP_BASE_URL: `${base}/stp` }, {});
-      @Module({ imports: [ConfigModule.forRoot(cfg), StpModule] })
-      class Wired {}
-      const ctx = await NestFactory.createApplicationContext(Wired, { logger: false });
-      try {
+      await withModule(cfg, StpModule, async (ctx) => {
         const ports = ctx.get(ClabeAccounts);
         expect(ports).toBeInstanceOf(StpAdapter);
         expect(ctx.get(SpeiOut)).toBe(ports);
         await expect(ctx.get(SpeiOut).sendOrder(order())).resolves.toMatchObject({ alreadyRegistered: false });
-      } finally {
-        await (ctx as unknown as INestApplication).close();
-      }
+      });
     });
   });
 });

@@ -1,6 +1,7 @@
 export * from './money.js';
 export * from './errors.js';
 export * from './clabe.js';
+export * from './luhn.js';
 export * from './ports/clabe-accounts.port.js';
 export * from './ports/spei-out.port.js';
 export * from './ports/card-processing.port.js';

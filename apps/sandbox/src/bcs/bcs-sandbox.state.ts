@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppConfig, BCS_SANDBOX_ACCESS_TOKEN, BCS_SANDBOX_CIPHER_KEY, BCS_SANDBOX_CLIENT_ID, BCS_SANDBOX_CLIENT_SECRET } from '#libs/config';
+import { luhnCheckDigit } from '#libs/domain';
 import { BcsCipher } from '#libs/providers/bcs';
 
 export const BCS_SANDBOX_OPTIONS = Symbol('BCS_SANDBOX_OPTIONS');
@@ -135,14 +136,5 @@ export class BcsSandboxState {
 function luhn(prefix: string): string {
   let body = prefix;
   while (body.length < 15) body += String(randomInt(0, 10));
-  let sum = 0;
-  for (let i = 0; i < 15; i++) {
-    let d = Number(body[14 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
+  return body + luhnCheckDigit(body);
 }

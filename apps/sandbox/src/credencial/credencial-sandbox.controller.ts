@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Money } from '#libs/domain';
-import { runWithFaults } from './sandbox-faults.js';
+import { runWithFaults } from '../common/sandbox-faults.js';
 import { CredencialHttpError, CredencialSandboxExceptionFilter } from './credencial-sandbox.errors.js';
 import { CREDENCIAL_SANDBOX_OPERATIONS, CredencialSandboxService, type CredencialOutgoingWebhook } from './credencial-sandbox.service.js';
 import { CredencialWebhookSender } from './credencial-webhook.sender.js';

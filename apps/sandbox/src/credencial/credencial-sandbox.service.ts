@@ -17,7 +17,7 @@ import {
   type CredencialNominationResponse,
   type CredencialReverseWebhook,
 } from '#libs/providers/credencial';
-import { SandboxFaults } from './sandbox-faults.js';
+import { SandboxFaults } from '../common/sandbox-faults.js';
 import { CredencialHttpError } from './credencial-sandbox.errors.js';
 
 export const CREDENCIAL_SANDBOX_OPERATIONS = ['nomination', 'get_status', 'update_status', 'initial_nip', 'update_nip'] as const;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHmac, createPublicKey, randomInt, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { AppConfig } from '#libs/config';
-import { BANXICO_INSTITUTIONS, Clabe, Money } from '#libs/domain';
+import { BANXICO_INSTITUTIONS, Clabe, luhnCheckDigit, Money } from '#libs/domain';
 import {
   fromBase64Any,
   generateRsaKeyPair,
@@ -164,16 +164,7 @@ export const SANDBOX_CATALOGS: Record<string, CatalogEntry[]> = {
 
 /** 16 digits with a Luhn check digit. */
 export function luhnPan(first15: string): string {
-  let sum = 0;
-  for (let i = 0; i < 15; i++) {
-    let d = Number(first15[14 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return first15 + String((10 - (sum % 10)) % 10);
+  return first15 + luhnCheckDigit(first15);
 }
 
 export function mexicoDateTime(d: Date): { date: string; time: string } {

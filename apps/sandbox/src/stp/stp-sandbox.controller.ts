@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { runWithFaults } from './sandbox-faults.js';
+import { runWithFaults } from '../common/sandbox-faults.js';
 import { StpHttpError, StpSandboxExceptionFilter } from './stp-sandbox.errors.js';
 import { STP_SANDBOX_OPERATIONS, StpSandboxService } from './stp-sandbox.service.js';
 import { StpWebhookSender } from './stp-webhook-sender.service.js';

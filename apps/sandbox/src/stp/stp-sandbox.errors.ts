@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StpErrorBody } from '#libs/providers/stp';
+import { SandboxHttpError, sandboxErrorStatus } from '../common/sandbox-errors.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -15,14 +16,7 @@ const REASONS: Record<number, string> = {
 };
 
 /** An error the simulated STP answers with, in STP's own (Spring Boot) shape. */
-export class StpHttpError extends Error {
-  constructor(
-    readonly status: number,
-    message = '',
-  ) {
-    super(message);
-  }
-}
+export class StpHttpError extends SandboxHttpError {}
 
 export function stpErrorBody(status: number, message: string, path: string): StpErrorBody {
   return {
@@ -41,17 +35,7 @@ export class StpSandboxExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
-    let status = 500;
-    let message = '';
-    if (exception instanceof StpHttpError) {
-      status = exception.status;
-      message = exception.message;
-    } else if (exception instanceof HttpException) {
-      status = exception.getStatus();
-      message = exception.message;
-    } else if (typeof (exception as { statusCode?: unknown })?.statusCode === 'number') {
-      status = (exception as { statusCode: number }).statusCode;
-    }
+    const { status, message } = sandboxErrorStatus(exception, StpHttpError, { internal: '', invalidRequest: '' });
     void reply.status(status).header('content-type', 'application/json').send(stpErrorBody(status, message, req.url.split('?')[0]!));
   }
 }

@@ -15,7 +15,7 @@ import {
   type StpTransferRequest,
   type StpTransferResponse,
 } from '#libs/providers/stp';
-import { SandboxFaults } from './sandbox-faults.js';
+import { SandboxFaults } from '../common/sandbox-faults.js';
 import { StpHttpError } from './stp-sandbox.errors.js';
 
 export const STP_SANDBOX_OPERATIONS = ['clabes', 'transfer'] as const;

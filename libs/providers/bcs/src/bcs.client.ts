@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ProviderUnavailableError, ValidationError } from '#libs/domain';
+import { CircuitBreaker, parseJsonBody } from '#libs/providers/shared';
 import { BcsCipher } from './bcs.crypto.js';
 import { errorDetail, isErrorAnswer, isSuccessCode, mapBcsError, PROVIDER, type BcsOperation } from './bcs.errors.js';
 import { BCS_PATHS, type BcsEnvelope } from './wire/index.js';
@@ -66,8 +67,7 @@ export class BcsClient {
   private readonly root: string;
   private readonly http: typeof fetch;
   readonly cipher: BcsCipher;
-  private failures = 0;
-  private openUntil = 0;
+  private readonly breaker: CircuitBreaker;
   requestCount = 0;
 
   constructor(private readonly opts: BcsClientOptions) {
@@ -75,6 +75,8 @@ export class BcsClient {
     this.root = opts.baseUrl.replace(/\/+$/, '').replace(/\/cards-management\/v1$/, '');
     this.http = opts.fetch ?? ((...a) => fetch(...a));
     this.cipher = new BcsCipher(opts.cipherKey);
+    // No half-open trial: after the pause BCS gets a fresh count of failures.
+    this.breaker = new CircuitBreaker({ threshold: opts.breakerThreshold ?? 5, cooldownMs: opts.breakerOpenMs ?? 30_000, halfOpen: false });
   }
 
   accountHolds(body: W.AccountHoldsRequest, ctx: BcsRequestContext): Promise<BcsAnswer<BcsEnvelope>> {
@@ -143,7 +145,7 @@ export class BcsClient {
   }
 
   private async call<T>(op: BcsOperation, method: string, path: string, ctx: BcsRequestContext, o: { body?: unknown; query?: Record<string, string>; security?: boolean }): Promise<BcsAnswer<T>> {
-    if (Date.now() < this.openUntil) throw new ProviderUnavailableError(PROVIDER, 'BCS circuit open after repeated failures', { provider: PROVIDER, operation: op });
+    if (!this.breaker.allow()) throw new ProviderUnavailableError(PROVIDER, 'BCS circuit open after repeated failures', { provider: PROVIDER, operation: op });
     const url = new URL(this.root + path);
     for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
     const headers = this.headers(ctx, o.security ?? false);
@@ -153,33 +155,19 @@ export class BcsClient {
     try {
       res = await this.http(url, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
     } catch (err) {
-      this.failed();
+      this.breaker.failure();
       // The URL may carry an encrypted secret: log the operation, never the URL.
       this.log.warn(`BCS ${op} unreachable: ${(err as Error).name}`);
       throw new ProviderUnavailableError(PROVIDER, `BCS ${op} unreachable`, { provider: PROVIDER, operation: op });
     }
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    if (res.status >= 500 || res.status === 429) this.failed();
-    else this.failures = 0;
+    const body = parseJsonBody(await res.text());
+    if (res.status >= 500 || res.status === 429) this.breaker.failure();
+    else this.breaker.success();
     if (isErrorAnswer(res.status, body) && !isSuccessCode(op, errorDetail(body))) {
       if (body === undefined && res.status >= 200 && res.status < 300) throw new ProviderUnavailableError(PROVIDER, `BCS ${op} answered without a JSON body`, { provider: PROVIDER, operation: op, http_status: res.status });
       throw mapBcsError(op, res.status, body);
     }
     return { status: res.status, body: body as T };
-  }
-
-  private failed(): void {
-    this.failures++;
-    if (this.failures >= (this.opts.breakerThreshold ?? 5)) {
-      this.openUntil = Date.now() + (this.opts.breakerOpenMs ?? 30_000);
-      this.failures = 0;
-    }
   }
 }
 

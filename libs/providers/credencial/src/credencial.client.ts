@@ -8,15 +8,15 @@
  * duration), kept, or put into an error (errors are built from the status, never from axios).
  */
 import { Logger } from '@nestjs/common';
-import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import type { AxiosInstance, AxiosResponse, Method } from 'axios';
 import { ProviderUnavailableError } from '#libs/domain';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { breakerFor, createJsonHttp, toTransportFailure, type BreakerClientOptions, type CircuitBreaker } from '#libs/providers/shared';
 import { CREDENCIAL, isTransient, mapCredencialError, type CredencialFailure, type CredencialOperation } from './credencial.errors.js';
 import type { CredencialCardStatusResponse, CredencialUpdateStatusRequest } from './wire/card-status.wire.js';
 import type { CredencialInitialNipRequest, CredencialUpdateNipRequest } from './wire/nip.wire.js';
 import type { CredencialNominationRequest, CredencialNominationResponse } from './wire/nomination.wire.js';
 
-export interface CredencialClientOptions {
+export interface CredencialClientOptions extends BreakerClientOptions {
   /** e.g. http://credencial.ictineoptf.com/credential or http://127.0.0.1:4000/credential */
   baseUrl: string;
   timeoutMs: number;
@@ -24,8 +24,6 @@ export interface CredencialClientOptions {
   maxRetries?: number;
   /** First backoff delay; doubles per retry, with jitter (default 200 ms). */
   retryBaseDelayMs?: number;
-  breakerThreshold?: number;
-  breakerCooldownMs?: number;
 }
 
 const ROUTES: Record<CredencialOperation, { method: Method; template: string; idempotent: boolean }> = {
@@ -42,15 +40,8 @@ export class CredencialClient {
   private readonly log = new Logger('CredencialClient');
 
   constructor(readonly options: CredencialClientOptions) {
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ''),
-      timeout: options.timeoutMs,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      validateStatus: () => true,
-      maxRedirects: 0,
-      transitional: { clarifyTimeoutError: true },
-    });
-    this.breaker = new CircuitBreaker({ threshold: options.breakerThreshold ?? 5, cooldownMs: options.breakerCooldownMs ?? 30_000 });
+    this.http = createJsonHttp(options);
+    this.breaker = breakerFor(options);
   }
 
   /** POST /nomination/:card_number — assign the card to the account with the cardholder's data. */
@@ -96,7 +87,7 @@ export class CredencialClient {
       try {
         res = await this.http.request<T>({ method: route.method, url, data: body });
       } catch (err) {
-        last = toFailure(err);
+        last = toTransportFailure(err);
       }
       const ms = Math.round(performance.now() - started);
       if (res && res.status >= 200 && res.status < 300) {
@@ -123,10 +114,4 @@ export class CredencialClient {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function toFailure(err: unknown): CredencialFailure {
-  const e = err as { code?: string; name?: string };
-  if (e?.code === 'ETIMEDOUT' || e?.code === 'ECONNABORTED' || e?.name === 'TimeoutError') return { kind: 'timeout' };
-  return { kind: 'network', code: typeof e?.code === 'string' ? e.code : undefined };
 }

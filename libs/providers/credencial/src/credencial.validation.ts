@@ -3,57 +3,29 @@
  * payloads, shared by the adapter (before any HTTP call) and the sandbox (on arrival). Problems
  * name the field, never its value: card numbers, NIPs and security codes pass through here.
  */
-import { ValidationError } from '#libs/domain';
+import { luhnValid } from '#libs/domain';
+import { FieldChecker, type FieldProblem, type Wire } from '#libs/providers/shared';
 import { CREDENCIAL_CARD_STATUS } from './credencial.catalogs.js';
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-type Wire = Record<string, unknown>;
+export { assertNoProblems, type FieldProblem } from '#libs/providers/shared';
 
 const NAME = /^[\p{L}][\p{L} .'-]*$/u;
 const TEXT = /^[\p{L}\p{N} .,;:'#/()_-]+$/u;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-class Checker {
-  readonly problems: FieldProblem[] = [];
-  constructor(private readonly wire: Wire) {}
-
-  text(path: string): string | undefined {
-    const v = lookup(this.wire, path);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-    if (typeof v !== 'string') {
-      this.fail(path, 'must be a string');
-      return undefined;
-    }
-    return v;
+class Checker extends FieldChecker {
+  protected override value(path: string): unknown {
+    return lookup(this.wire, path);
   }
 
-  required(path: string): string | undefined {
-    const v = this.text(path);
-    if (v === undefined && !this.has(path)) this.fail(path, 'is required');
-    return v;
-  }
-
-  has(path: string): boolean {
-    return this.problems.some((p) => p.field === label(path));
-  }
-
-  fail(path: string, message: string): void {
-    if (!this.has(path)) this.problems.push({ field: label(path), message: `${label(path)} ${message}` });
-  }
-
-  check(path: string, value: string | undefined, ok: (v: string) => boolean, message: string): void {
-    if (value !== undefined && !ok(value)) this.fail(path, message);
+  protected override label(path: string): string {
+    return label(path);
   }
 
   textField(path: string, max: number, required: boolean, pattern = TEXT): void {
     const v = required ? this.required(path) : this.text(path);
     this.check(path, v, (x) => pattern.test(x), 'contains characters that are not allowed');
-    this.check(path, v, (x) => [...x].length <= max, `must be at most ${max} characters`);
+    this.maxLen(path, v, max);
   }
 }
 
@@ -70,19 +42,6 @@ function lookup(wire: Wire, path: string): unknown {
   const nested = wire[parts[0]!];
   if (nested && typeof nested === 'object') return (nested as Wire)[parts[1]!];
   return wire[label(path)];
-}
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 export function isCardNumber(v: string): boolean {
@@ -162,14 +121,4 @@ export function checkUpdateNip(wire: Wire): FieldProblem[] {
   c.check('card_nip_actual', actual, (v) => /^\d{4}$/.test(v), 'must be 4 digits');
   c.check('card_nip_new', c.required('card_nip_new'), (v) => /^\d{4}$/.test(v) && v !== actual, 'must be 4 digits and differ from card_nip_actual');
   return c.problems;
-}
-
-/** Throws one ValidationError listing every problem (details.errors = [{ field, message }]). */
-export function assertNoProblems(problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  const first = problems[0]!;
-  throw new ValidationError(problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
-    field: first.field,
-    errors: problems,
-  });
 }

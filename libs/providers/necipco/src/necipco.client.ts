@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { KeyObject } from 'node:crypto';
 import { Money, ProviderUnavailableError, SensitiveValue, type SensitiveKind } from '#libs/domain';
+import { CircuitBreaker, parseJsonBody } from '#libs/providers/shared';
 import {
   generateRsaKeyPair,
   NecipcoCipher,
@@ -126,8 +127,7 @@ export class NecipcoClient {
   private keysInFlight?: Promise<Keys>;
   private keys?: Keys;
   private readonly catalogCache = new Map<CatalogRef, { keys: string[]; at: number }>();
-  private consecutiveFailures = 0;
-  private openUntil = 0;
+  private readonly breaker: CircuitBreaker;
   /** HTTP requests sent (tests, metrics). */
   requestCount = 0;
   loginCount = 0;
@@ -148,6 +148,8 @@ export class NecipcoClient {
       tokenSkewSeconds: options.tokenSkewSeconds ?? 30,
       catalogTtlMs: options.catalogTtlMs ?? 3_600_000,
     };
+    // No half-open trial: after the pause NeCIPCo gets a fresh count of failures.
+    this.breaker = new CircuitBreaker({ threshold: this.opts.breakerThreshold, cooldownMs: this.opts.breakerOpenMs, halfOpen: false });
     this.http = options.fetch ?? ((...args) => fetch(...args));
     this.ephemeralKey = !options.privateKey;
     this.privateKey = options.privateKey ? toPrivateKey(options.privateKey) : generateRsaKeyPair().privateKey;
@@ -353,7 +355,7 @@ export class NecipcoClient {
   }
 
   private async send<T>(operation: string, method: string, path: string, options: CallOptions, bearer?: string): Promise<Answer<T>> {
-    if (Date.now() < this.openUntil) {
+    if (!this.breaker.allow()) {
       throw new ProviderUnavailableError(PROVIDER, 'NeCIPCo circuit open after repeated failures', { provider: PROVIDER, operation, circuit: 'open' });
     }
     const retry = options.retry ?? method === 'GET';
@@ -377,14 +379,7 @@ export class NecipcoClient {
         throw unavailable(operation, reason);
       }
       const text = await res.text();
-      let body: unknown = undefined;
-      if (text) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-      }
+      const body = parseJsonBody(text);
       if (res.status === 401 && options.auth !== false) throw new UnauthorizedSignal(body);
       if (isRetryableStatus(res.status) && attempt < attempts) {
         const retryAfter = Number(res.headers.get('retry-after'));
@@ -408,16 +403,11 @@ export class NecipcoClient {
   }
 
   private failure(): void {
-    this.consecutiveFailures++;
-    if (this.consecutiveFailures >= this.opts.breakerThreshold) {
-      this.openUntil = Date.now() + this.opts.breakerOpenMs;
-      this.consecutiveFailures = 0;
-      this.log.warn(`NeCIPCo circuit open for ${this.opts.breakerOpenMs} ms`);
-    }
+    if (this.breaker.failure()) this.log.warn(`NeCIPCo circuit open for ${this.opts.breakerOpenMs} ms`);
   }
 
   private success(): void {
-    this.consecutiveFailures = 0;
+    this.breaker.success();
   }
 
   private async data<T>(operation: string, method: string, path: string, options: CallOptions = {}): Promise<T> {

@@ -9,4 +9,4 @@ export * from './stp.mapper.js';
 export * from './stp.client.js';
 export * from './stp.adapter.js';
 export * from './stp.module.js';
-export { CircuitBreaker as StpCircuitBreaker } from './circuit-breaker.js';
+export { CircuitBreaker as StpCircuitBreaker } from '#libs/providers/shared';

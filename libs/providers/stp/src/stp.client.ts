@@ -8,20 +8,17 @@
  * never a body (a beneficiary account can be a card number).
  */
 import { Logger } from '@nestjs/common';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { ProviderUnavailableError } from '#libs/domain';
-import { CircuitBreaker } from './circuit-breaker.js';
-import { mapStpError, STP, type StpFailure, type StpOperation } from './stp.errors.js';
+import { breakerFor, createJsonHttp, toTransportFailure, type BreakerClientOptions, type CircuitBreaker } from '#libs/providers/shared';
+import { mapStpError, STP, type StpOperation } from './stp.errors.js';
 import type { StpCreateClabeRequest, StpCreateClabeResponse } from './wire/clabe-account.wire.js';
 import type { StpTransferRequest, StpTransferResponse } from './wire/transfer.wire.js';
 
-export interface StpClientOptions {
+export interface StpClientOptions extends BreakerClientOptions {
   /** e.g. https://stp.ictineoptf.com:8080/stp or http://127.0.0.1:4000/stp */
   baseUrl: string;
   timeoutMs: number;
-  /** Consecutive transient failures that open the circuit (default 5) and how long it stays open (default 30 s). */
-  breakerThreshold?: number;
-  breakerCooldownMs?: number;
 }
 
 const PATHS: Record<StpOperation, string> = {
@@ -35,16 +32,8 @@ export class StpClient {
   private readonly log = new Logger('StpClient');
 
   constructor(readonly options: StpClientOptions) {
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ''),
-      timeout: options.timeoutMs,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      // Every status is an answer we map ourselves; axios only throws for no answer at all.
-      validateStatus: () => true,
-      maxRedirects: 0,
-      transitional: { clarifyTimeoutError: true },
-    });
-    this.breaker = new CircuitBreaker({ threshold: options.breakerThreshold ?? 5, cooldownMs: options.breakerCooldownMs ?? 30_000 });
+    this.http = createJsonHttp(options);
+    this.breaker = breakerFor(options);
   }
 
   /** POST /clabes — create a CLABE account for a physical person. */
@@ -77,7 +66,7 @@ export class StpClient {
       res = await this.http.post<T>(PATHS[operation], body);
     } catch (err) {
       this.breaker.failure();
-      const failure = toFailure(err);
+      const failure = toTransportFailure(err);
       this.log.warn({ provider: STP, operation, failure: failure.kind, ms: Math.round(performance.now() - started) });
       throw mapStpError(operation, failure);
     }
@@ -92,10 +81,4 @@ export class StpClient {
     this.log.warn({ provider: STP, operation, status: res.status, ms });
     throw mapStpError(operation, { kind: 'http', status: res.status, body: res.data });
   }
-}
-
-function toFailure(err: unknown): StpFailure {
-  const e = err as { code?: string; name?: string };
-  if (e?.code === 'ETIMEDOUT' || e?.code === 'ECONNABORTED' || e?.name === 'TimeoutError') return { kind: 'timeout' };
-  return { kind: 'network', code: typeof e?.code === 'string' ? e.code : undefined };
 }

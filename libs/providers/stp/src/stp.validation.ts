@@ -3,15 +3,12 @@
  * and on arrival (the sandbox), so both sides agree. A problem names the field, never its value
  * (a beneficiary account may be a card number).
  */
-import { Clabe, institutionBySpeiKey, ValidationError } from '#libs/domain';
+import { Clabe, institutionBySpeiKey, luhnValid } from '#libs/domain';
+import { FieldChecker, type FieldProblem, type Wire } from '#libs/providers/shared';
 import { STP_FEDERAL_ENTITIES, STP_MAX_AMOUNT_CENTAVOS } from './stp.catalogs.js';
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-type Wire = Record<string, unknown>;
+export { luhnValid } from '#libs/domain';
+export { assertNoProblems, type FieldProblem } from '#libs/providers/shared';
 
 const NAME = /^[\p{L}][\p{L} .'-]*$/u;
 const RFC_PF = /^[A-ZÑ&]{4}\d{6}[A-Z0-9]{3}$/;
@@ -20,45 +17,6 @@ const CURP = /^[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[A-Z0-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const FREE_TEXT = /^[\p{L}\p{N} .,;:'"#/()&_-]+$/u;
 const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
-
-class Checker {
-  readonly problems: FieldProblem[] = [];
-  constructor(private readonly wire: Wire) {}
-
-  /** The field as text (numbers accepted: form posts and JSON numbers), undefined when absent/empty. */
-  text(field: string): string | undefined {
-    const v = this.wire[field];
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-    if (typeof v !== 'string') {
-      this.fail(field, 'must be a string');
-      return undefined;
-    }
-    return v;
-  }
-
-  required(field: string): string | undefined {
-    const v = this.text(field);
-    if (v === undefined && !this.has(field)) this.fail(field, 'is required');
-    return v;
-  }
-
-  has(field: string): boolean {
-    return this.problems.some((p) => p.field === field);
-  }
-
-  fail(field: string, message: string): void {
-    if (!this.has(field)) this.problems.push({ field, message: `${field} ${message}` });
-  }
-
-  check(field: string, value: string | undefined, ok: (v: string) => boolean, message: string): void {
-    if (value !== undefined && !ok(value)) this.fail(field, message);
-  }
-
-  maxLen(field: string, value: string | undefined, max: number): void {
-    this.check(field, value, (v) => [...v].length <= max, `must be at most ${max} characters`);
-  }
-}
 
 function isRealDate(y: number, m: number, d: number): boolean {
   const dt = new Date(Date.UTC(y, m - 1, d));
@@ -79,22 +37,9 @@ export function isRfcOrCurp(v: string, opts: { allowCompanyRfc?: boolean } = {})
   return RFC_PF.test(u) || CURP.test(u) || (opts.allowCompanyRfc === true && RFC_PM.test(u));
 }
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 /** Rules for POST /clabes (Create a CLABE account, physical persons). */
 export function checkCreateClabe(wire: Wire, today = new Date()): FieldProblem[] {
-  const c = new Checker(wire);
+  const c = new FieldChecker(wire);
   const enterpriseId = c.required('enterprise_id');
   c.maxLen('enterprise_id', enterpriseId, 50);
   c.check('account_id', c.required('account_id'), (v) => /^[A-Za-z0-9-]{1,36}$/.test(v), 'must be 1-36 letters, digits or dashes');
@@ -128,7 +73,7 @@ export function checkCreateClabe(wire: Wire, today = new Date()): FieldProblem[]
 
 /** Rules for POST /transfer (SPEI OUT). */
 export function checkTransfer(wire: Wire): FieldProblem[] {
-  const c = new Checker(wire);
+  const c = new FieldChecker(wire);
   const payer = c.required('payer_account');
   if (payer !== undefined) {
     const p = Clabe.problem(payer);
@@ -173,14 +118,4 @@ export function checkTransfer(wire: Wire): FieldProblem[] {
 function amountCentavos(v: string): bigint {
   const [whole, frac = ''] = v.split('.');
   return BigInt(whole!) * 100n + BigInt(frac.padEnd(2, '0'));
-}
-
-/** Throws one ValidationError listing every problem (details.errors = [{ field, message }]). */
-export function assertNoProblems(problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  const first = problems[0]!;
-  throw new ValidationError(problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
-    field: first.field,
-    errors: problems,
-  });
 }

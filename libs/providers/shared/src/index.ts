@@ -1,0 +1,3 @@
+export * from './circuit-breaker.js';
+export * from './json-http.js';
+export * from './field-checker.js';
