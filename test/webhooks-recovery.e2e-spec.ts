@@ -1,0 +1,254 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { DatabasePool, createDatabase, dropDatabase, migrate } from '#libs/database';
+import { loadConfig, testServers } from '#libs/config';
+import { LedgerService } from '#libs/ledger';
+import { QueueFactory, QueueName } from '#libs/queue';
+import { call, startGateway, type TestGateway } from './support/gateway.js';
+import { runNode, type RunningProcess } from './support/processes.js';
+import { fundedAccount, newClabe, sendWebhook } from './support/webhooks.js';
+
+/*
+ * Recovery of the webhook pipeline with a real worker in its own OS process: killed with SIGKILL mid-run, and
+ * its queue wiped from Redis while jobs are pending. Every event must end APPLIED exactly once.
+ *
+ * This file runs on its own database and its own queue prefix (under the run's QUEUE_PREFIX): other test files
+ * run workers with sweepers on the run's database at the same time, and they must not apply (or hide the loss
+ * of) this file's events.
+ */
+
+const DATABASE = `${process.env.PASARELA_TEST_DATABASE}_rcv`;
+const PREFIX = `${process.env.QUEUE_PREFIX}:recovery`;
+const SWEEPER = { SWEEPER_INTERVAL_MS: '250', SWEEPER_AGE_MS: '1000' };
+
+interface Sent {
+  clabe: string;
+  reference: string;
+  centavos: bigint;
+}
+
+describe('webhook recovery (e2e, worker as a separate process)', () => {
+  let gw: TestGateway;
+  let db: DatabasePool;
+  let ledger: LedgerService;
+  let env: Record<string, string>;
+  let redis: Redis;
+  const workers: RunningProcess[] = [];
+
+  beforeAll(async () => {
+    const url = await createDatabase(testServers().postgresUrl, DATABASE);
+    await migrate(url, path.resolve('prisma/migrations'));
+    env = { DATABASE_URL: url, QUEUE_PREFIX: PREFIX, ...SWEEPER };
+    gw = await startGateway({ ...env, LOG_LEVEL: 'warn' });
+    db = gw.app.get(DatabasePool);
+    ledger = gw.app.get(LedgerService);
+    redis = new Redis(loadConfig().redisUrl!);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited()));
+    await gw?.close();
+    if (redis) {
+      await deleteQueueKeys();
+      redis.disconnect();
+    }
+    if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(testServers().postgresUrl, DATABASE);
+  }, 60_000);
+
+  async function startWorker(): Promise<RunningProcess> {
+    const w = runNode('dist/apps/worker/src/main.js', { ...env, LOG_LEVEL: 'info' });
+    workers.push(w);
+    await w.waitFor(/worker started/, 30_000);
+    return w;
+  }
+
+  async function stopWorker(w: RunningProcess): Promise<void> {
+    w.child.kill('SIGTERM');
+    expect((await w.exited()).code).toBe(0);
+  }
+
+  /** Every key of this file's queues (never anything outside its own prefix). */
+  async function deleteQueueKeys(): Promise<number> {
+    let deleted = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
+      if (keys.length) deleted += await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return deleted;
+  }
+
+  /** CLABEs linked (through the admin API) to fresh ledger accounts: clabe → account id. */
+  async function linkClabes(n: number): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < n; i++) {
+      const account = await fundedAccount(ledger, 0n);
+      const clabe = newClabe();
+      const r = await call(gw, 'POST', '/v1/provider-links/stp-clabes', { key: gw.adminKey, idempotencyKey: randomUUID(), body: { clabe, ledger_account_id: account } });
+      expect(r.status).toBe(201);
+      out.set(clabe, account);
+    }
+    return out;
+  }
+
+  /** `distinct` deposits spread over the CLABEs plus `duplicates` resends (same CLABE + tracking key, new webhook id), shuffled. */
+  function deposits(clabes: string[], distinct: number, duplicates: number, tag: string): { events: Sent[]; deliveries: Sent[] } {
+    const events: Sent[] = Array.from({ length: distinct }, (_, i) => ({
+      clabe: clabes[i % clabes.length],
+      reference: `${tag}${String(i).padStart(6, '0')}${randomInt(1e5, 9e5)}`,
+      centavos: BigInt(randomInt(1, 500_000)),
+    }));
+    const deliveries = [...events, ...Array.from({ length: duplicates }, () => events[randomInt(0, events.length)])];
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = randomInt(0, i + 1);
+      [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
+    }
+    return { events, deliveries };
+  }
+
+  /** Sends the deliveries `concurrency` at a time; every one must be acknowledged (200). Calls `onAck` after each. */
+  async function send(deliveries: Sent[], concurrency: number, onAck: (n: number) => void = () => undefined): Promise<void> {
+    let next = 0;
+    let acked = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < deliveries.length) {
+          const d = deliveries[next++];
+          const amount = `${d.centavos / 100n}.${String(d.centavos % 100n).padStart(2, '0')}`;
+          const r = await sendWebhook(gw, '/webhooks/stp/spei-in', { clabe: d.clabe, reference: d.reference, amount });
+          expect(r.status).toBe(200);
+          onAck(++acked);
+        }
+      }),
+    );
+  }
+
+  async function statusCounts(clabes: string[]): Promise<Record<string, number>> {
+    const { rows } = await db.query(
+      `select status, count(*)::int as n from webhook_events where type = 'spei_in' and payload->>'clabe' = any($1::text[]) group by status`,
+      [clabes],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async function untilNothingPending(clabes: string[], expected: number, timeoutMs: number): Promise<Record<string, number>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const c = await statusCounts(clabes);
+      const total = Object.values(c).reduce((a, b) => a + b, 0);
+      if (total === expected && !c.PENDING) return c;
+      if (Date.now() > deadline) throw new Error(`after ${timeoutMs} ms: ${JSON.stringify(c)} of ${expected}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Exactly once: one APPLIED row and one ledger transfer per event, and each owner's balance is the sum of its distinct deposits. */
+  async function expectAppliedExactlyOnce(links: Map<string, string>, events: Sent[]): Promise<void> {
+    const clabes = [...links.keys()];
+    const { rows } = await db.query(
+      `select w.id, w.status, w.outcome, w.payload->>'clabe' as clabe, w.payload->>'reference' as reference, w.amount::text as amount,
+              (select count(*)::int from ledger_transfers t where t.idempotency_key = 'wh:' || w.id) as by_key,
+              (select count(*)::int from ledger_transfers t where t.metadata->>'event_id' = w.id::text) as by_event
+         from webhook_events w where w.type = 'spei_in' and w.payload->>'clabe' = any($1::text[])`,
+      [clabes],
+    );
+    expect(rows.length).toBe(events.length);
+    const byKey = new Map(rows.map((r) => [`${r.clabe}:${r.reference}`, r]));
+    for (const e of events) {
+      const row = byKey.get(`${e.clabe}:${e.reference}`);
+      expect(row).toMatchObject({ status: 'APPLIED', outcome: 'credited', amount: e.centavos.toString(), by_key: 1, by_event: 1 });
+    }
+    expect(rows.filter((r) => r.status === 'FAILED')).toEqual([]);
+    // Nothing credited to these accounts but the events (no posting without its row, none twice).
+    const accounts = [...links.values()];
+    const { rows: credits } = await db.query(
+      `select count(*)::int as n from ledger_transfers where kind = 'spei_in' and credit_account_id = any($1::uuid[])`,
+      [accounts],
+    );
+    expect(credits[0].n).toBe(events.length);
+    for (const [clabe, account] of links) {
+      const expected = events.filter((e) => e.clabe === clabe).reduce((s, e) => s + e.centavos, 0n);
+      const b = await ledger.balances(account);
+      expect({ clabe, posted: b.posted, available: b.available }).toEqual({ clabe, posted: expected, available: expected });
+    }
+    const audit = await ledger.audit();
+    expect(audit.ok).toBe(true);
+  }
+
+  it('a worker killed with SIGKILL mid-run loses nothing and applies nothing twice after a restart', async () => {
+    const links = await linkClabes(12);
+    const clabes = [...links.keys()];
+    const { events, deliveries } = deposits(clabes, 360, 90, 'KILL');
+    const first = await startWorker();
+
+    let killedAt: Record<string, number> | undefined;
+    let watching = true;
+    // Kill as soon as the worker has applied a share of the events, while deliveries keep arriving.
+    const killer = (async () => {
+      while (watching) {
+        const c = await statusCounts(clabes);
+        if ((c.APPLIED ?? 0) >= 60) {
+          first.child.kill('SIGKILL');
+          killedAt = c;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    await send(deliveries, 8);
+    watching = false;
+    await killer;
+    if (!killedAt) {
+      // The worker was slower than the gateway: kill it now, with jobs still waiting and in progress.
+      first.child.kill('SIGKILL');
+      killedAt = await statusCounts(clabes);
+    }
+    const exit = await first.exited();
+    expect(exit.signal).toBe('SIGKILL');
+    const afterKill = await statusCounts(clabes);
+    // The kill really was mid-run: some applied, some left PENDING with nobody to apply them.
+    expect(afterKill.APPLIED ?? 0).toBeGreaterThan(0);
+    expect(afterKill.PENDING ?? 0).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await statusCounts(clabes)).PENDING).toBe(afterKill.PENDING);
+
+    const second = await startWorker();
+    await untilNothingPending(clabes, events.length, 60_000);
+    await expectAppliedExactlyOnce(links, events);
+    await stopWorker(second);
+  }, 120_000);
+
+  it('the sweeper re-enqueues everything left PENDING after the queue keys are deleted from Redis mid-run', async () => {
+    const links = await linkClabes(10);
+    const clabes = [...links.keys()];
+    const { events, deliveries } = deposits(clabes, 300, 60, 'FLUSH');
+    const worker = await startWorker();
+
+    let frozen = false;
+    // Mid-run, the worker is frozen (SIGSTOP) so that jobs pile up in Redis waiting; then every key is deleted.
+    await send(deliveries, 8, (acked) => {
+      if (!frozen && acked >= deliveries.length / 3) {
+        frozen = true;
+        worker.child.kill('SIGSTOP');
+      }
+    });
+    const waiting = await gw.app.get(QueueFactory).queue(QueueName.Webhooks).getJobCounts('waiting');
+    expect(waiting.waiting).toBeGreaterThan(0);
+    const before = await statusCounts(clabes);
+    expect(before.PENDING ?? 0).toBeGreaterThan(0);
+    expect(await deleteQueueKeys()).toBeGreaterThan(0);
+    const [, left] = await redis.scan('0', 'MATCH', `${PREFIX}:*`, 'COUNT', 10_000);
+    expect(left).toEqual([]);
+    worker.child.kill('SIGCONT');
+
+    const after = await untilNothingPending(clabes, events.length, 60_000);
+    expect(after).toEqual({ APPLIED: events.length });
+    await expectAppliedExactlyOnce(links, events);
+    // The jobs were gone: only the sweeper could have brought the rows back.
+    expect(worker.output()).toMatch(/sweeper re-enqueued inbox rows left PENDING/);
+    await stopWorker(worker);
+  }, 120_000);
+});
