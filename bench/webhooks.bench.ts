@@ -1,10 +1,12 @@
-// Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M` for shorter phases).
+// Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M --backlog-seconds B` for
+// shorter phases, `--profile <dir>` for CPU profiles of the gateway and the worker).
 // On its own fresh database and Redis key prefix it starts the real gateway and the real worker as two child
 // processes (as in production: separate processes, LOG_LEVEL=info, logs to files), and this process is only the
 // load generator (a keep-alive connection pool, node:http Agent). Phases:
 //  1. signed STP SPEI IN webhooks to 1,000 linked CLABEs, 20% of them redeliveries (same CLABE + tracking key,
 //     new webhook-id), closed loop at concurrency 64 (the highest rate the gateway sustains), 2 s warm-up + N s;
-//  2. wait until the worker has applied every row, then compare the ledger's credits with what was sent;
+//  2. wait until the worker has applied every row; then a backlog built while the worker is paused, to measure
+//     the worker's own rate; then compare the ledger's credits with everything that was sent;
 //  3. signed Credencial DEBIT webhooks (answered synchronously as ledger holds) at concurrency 32 against
 //     1,000 funded cards, 1 s warm-up + M s.
 // The last line is the summary the issue asks for.
@@ -51,6 +53,16 @@ async function freePort(): Promise<number> {
 function profileDir(): string | undefined {
   const i = process.argv.indexOf('--profile');
   return i >= 0 ? path.resolve(process.argv[i + 1] ?? 'profiles') : undefined;
+}
+
+/** CPU seconds (user + system) a process has used so far; Linux /proc, 0 elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -192,6 +204,7 @@ interface SpeiEvent {
 async function main(): Promise<void> {
   const seconds = arg('seconds', 20);
   const debitSeconds = arg('debit-seconds', 10);
+  const backlogSeconds = arg('backlog-seconds', 5);
   const servers = testServers();
   const run = randomBytes(4).toString('hex');
   const database = `pasarela_bench_wh_${run}`;
@@ -249,6 +262,15 @@ async function main(): Promise<void> {
     }
     console.log(`gateway pid ${gateway.proc.pid} on :${port}, worker pid ${worker.proc.pid}; logs ${gateway.log}, ${worker.log}`);
 
+    const untilNoSpeiPending = async () => {
+      for (const deadline = performance.now() + 120_000; ; ) {
+        const { rows } = await pool.query(`select count(*)::int as n from webhook_events where type = 'spei_in' and status = 'PENDING'`);
+        if (rows[0].n === 0) return;
+        if (performance.now() > deadline) throw new Error(`${rows[0].n} SPEI IN rows still PENDING two minutes after the load`);
+        await sleep(50);
+      }
+    };
+
     // ---- 1. SPEI IN ----
     const spei = new Client(port, SPEI_CONCURRENCY);
     const events: SpeiEvent[] = [];
@@ -274,7 +296,9 @@ async function main(): Promise<void> {
     const measureFrom: Date = t0rows[0].t;
     const redeliveriesBefore = redeliveries;
     const eventsBefore = events.length;
+    const cpu0 = { gateway: cpuSeconds(gateway.proc.pid), worker: cpuSeconds(worker.proc.pid) };
     const intake = await load(seconds * 1000, SPEI_CONCURRENCY, speiStep);
+    const cpu1 = { gateway: cpuSeconds(gateway.proc.pid), worker: cpuSeconds(worker.proc.pid) };
     const sendEnd = performance.now();
     spei.close();
     const accepted = intake.ok / intake.seconds;
@@ -283,15 +307,13 @@ async function main(): Promise<void> {
         `ack p50 ${pct(intake.latencies, 0.5).toFixed(2)} ms, p99 ${pct(intake.latencies, 0.99).toFixed(2)} ms, max ${pct(intake.latencies, 1).toFixed(1)} ms, errors ${intake.errors}`,
     );
     if (intake.firstError) console.log(`  first error: ${intake.firstError}`);
+    console.log(
+      `  CPU during the load: gateway ${(cpu1.gateway - cpu0.gateway).toFixed(1)} s (${(((cpu1.gateway - cpu0.gateway) / intake.ok) * 1000).toFixed(2)} ms per request), ` +
+        `worker ${(cpu1.worker - cpu0.worker).toFixed(1)} s, of ${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs`,
+    );
 
     // ---- 2. drain, then the ledger against what was sent ----
-    for (let last = -1; ; ) {
-      const { rows } = await pool.query(`select count(*)::int as n from webhook_events where type = 'spei_in' and status = 'PENDING'`);
-      if (rows[0].n === 0) break;
-      if (rows[0].n === last && performance.now() - sendEnd > 120_000) throw new Error(`${rows[0].n} SPEI IN rows still PENDING two minutes after the load`);
-      last = rows[0].n;
-      await sleep(100);
-    }
+    await untilNoSpeiPending();
     const drainSeconds = (performance.now() - sendEnd) / 1000;
     const { rows: ap } = await pool.query(
       `select count(*) filter (where applied_at >= $1)::int as n, extract(epoch from max(applied_at) - $1::timestamptz)::float8 as s,
@@ -301,6 +323,20 @@ async function main(): Promise<void> {
     );
     const applied = ap[0].n / ap[0].s;
     console.log(`SPEI IN applied: ${ap[0].n} rows from the start of the measurement to the last one (${ap[0].s.toFixed(1)} s) = ${applied.toFixed(0)}/s; queue drained ${drainSeconds.toFixed(1)} s after the load; ${ap[0].total} rows, ${ap[0].failed} FAILED`);
+
+    // The worker's own capacity, apart from the gateway's intake rate: a backlog built while it is paused
+    // (SIGSTOP), then the time it takes to apply all of it after SIGCONT.
+    worker.proc.kill('SIGSTOP');
+    const backlogLoad = await load(backlogSeconds * 1000, SPEI_CONCURRENCY, speiStep);
+    const { rows: resumeRows } = await pool.query(`select now() as t, count(*)::int as n from webhook_events where type = 'spei_in' and status = 'PENDING'`);
+    worker.proc.kill('SIGCONT');
+    await untilNoSpeiPending();
+    const { rows: bl } = await pool.query(
+      `select count(*)::int as n, extract(epoch from max(applied_at) - $1::timestamptz)::float8 as s from webhook_events where type = 'spei_in' and applied_at >= $1`,
+      [resumeRows[0].t],
+    );
+    const backlogRate = bl[0].n / bl[0].s;
+    console.log(`worker on a backlog: ${resumeRows[0].n} PENDING rows (${backlogLoad.ok} deliveries in ${backlogLoad.seconds.toFixed(1)} s while paused) applied in ${bl[0].s.toFixed(2)} s = ${backlogRate.toFixed(0)}/s`);
 
     const { rows: credits } = await pool.query(
       `select external_ref, credit_account_id, count(*)::int as n, sum(amount)::text as amount from ledger_transfers where kind = 'spei_in' group by 1, 2`,
@@ -365,7 +401,9 @@ async function main(): Promise<void> {
     };
     await load(1000, DEBIT_CONCURRENCY, debitStep);
     codes.clear();
+    const dcpu0 = cpuSeconds(gateway.proc.pid);
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
+    const dcpu = cpuSeconds(gateway.proc.pid) - dcpu0;
     debitClient.close();
     const debitRate = debit.calls / debit.seconds;
     console.log(
@@ -373,6 +411,7 @@ async function main(): Promise<void> {
         `p50 ${pct(debit.latencies, 0.5).toFixed(2)} ms, p99 ${pct(debit.latencies, 0.99).toFixed(2)} ms, max ${pct(debit.latencies, 1).toFixed(1)} ms, errors ${debit.errors}`,
     );
     if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
+    console.log(`  CPU during the load: gateway ${dcpu.toFixed(1)} s (${((dcpu / debit.calls) * 1000).toFixed(2)} ms per request)`);
 
     // The settlements of the holds drain too, and the ledger stays balanced.
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
