@@ -58,6 +58,27 @@ export class CredencialAuthorizer {
   // ---- DEBIT ----
 
   async debit(d: CredencialDelivery): Promise<CredencialAnswer> {
+    try {
+      return await this.authorize(d, false);
+    } catch (err) {
+      // The optimistic path lost a race for the last funds: everything rolled back; decide again, carefully.
+      if (err instanceof RetryCarefully) return this.authorize(d, true);
+      throw err;
+    }
+  }
+
+  /**
+   * One DEBIT in one transaction, in few round trips (each one costs the gateway a syscall pair and a wait):
+   * 1. begin + statement timeout + the card transaction's advisory lock, one simple query;
+   * 2. the inbox row insert, the link, the account's balances and the early-reversal check, one statement (its
+   *    snapshot is taken after the lock, so it sees whatever a REVERSE holding the lock committed);
+   * 3. the hold; 4. the balances after it, read under the hold's row lock;
+   * 5. the row's outcome and answer, sent together with the commit.
+   * When the balances read in 2 (no lock yet) say the hold will pass, it runs without a savepoint; if it then
+   * fails for insufficient funds (a concurrent debit took them), the whole transaction is rolled back and the
+   * delivery decided again with `careful` (a savepoint around the hold, so the decline can be recorded).
+   */
+  private async authorize(d: CredencialDelivery, careful: boolean): Promise<CredencialAnswer> {
     const ev = fromDebitWebhook(d.payload);
     const key = dedupKey('debit', d.payload, d.webhookId, d.deliveryNonce);
     const base = { provider: 'credencial', type: 'debit', dedupKey: key, payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId } as const;
@@ -66,9 +87,6 @@ export class CredencialAuthorizer {
     let enqueue: Pick<WebhookEventRecord, 'id' | 'type'> | undefined;
     let answer: CredencialAnswer;
     try {
-      // The hot path in few round trips (each costs the gateway a syscall pair): begin + timeout + the card
-      // transaction's lock in one simple query, then the row insert, the link and the early-reversal check in one
-      // statement (its snapshot is taken after the lock, so it sees what a REVERSE holding the lock committed).
       answer = await this.lockedTx(`credencial:${cardTransactionKey(d.payload)}`, async (client) => {
         const { rows } = await client.query({
           name: 'credencial_debit_intake',
@@ -79,20 +97,24 @@ export class CredencialAuthorizer {
                  select ins.id,
                         exists (select 1 from webhook_events r where r.provider = 'credencial' and r.type = 'reverse' and r.status = 'UNMATCHED'
                                   and starts_with(r.dedup_key, $6)) as reversed_first,
-                        l.account_number, l.emi_account_identifier, l.ledger_account_id, l.status, l.created_at, l.updated_at
-                   from ins left join credencial_account_links l on l.account_number = $7`,
+                        l.account_number, l.emi_account_identifier, l.ledger_account_id, l.status, l.created_at, l.updated_at,
+                        a.type as account_type, a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending
+                   from ins
+                   left join credencial_account_links l on l.account_number = $7
+                   left join ledger_accounts a on a.id = l.ledger_account_id`,
           values: [key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null, `${key}:`, ev.accountNumber],
         });
-        if (!rows[0]) return this.duplicate(base, client);
-        const row = { id: rows[0].id as string, type: 'debit' as const };
+        if (!rows[0]) return { value: await this.duplicate(base, client) };
+        const r0 = rows[0];
+        const row = { id: r0.id as string, type: 'debit' as const };
         const decline = async (code: number, message: string, outcome: string, link: CredencialAccountLinkRecord | null) => {
           const available = link ? (await this.ledger.balances(link.ledgerAccountId, { db: client })).available : 0n;
           const body = toDebitAnswer({ code, message, emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(available), balanceLast: Money.ofCentavos(available), reference: ev.reference });
           await this.inbox.update(row.id, { status: 'APPLIED', outcome: `declined:${outcome}`, response: body, ledgerAccountId: link?.ledgerAccountId ?? null }, client);
-          return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id };
+          return { value: { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id } };
         };
-        const link: CredencialAccountLinkRecord | null = rows[0].account_number
-          ? { accountNumber: rows[0].account_number, emiAccountIdentifier: rows[0].emi_account_identifier, ledgerAccountId: rows[0].ledger_account_id, status: rows[0].status, createdAt: rows[0].created_at, updatedAt: rows[0].updated_at }
+        const link: CredencialAccountLinkRecord | null = r0.account_number
+          ? { accountNumber: r0.account_number, emiAccountIdentifier: r0.emi_account_identifier, ledgerAccountId: r0.ledger_account_id, status: r0.status, createdAt: r0.created_at, updatedAt: r0.updated_at }
           : null;
         if (!link) return decline(CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida: account_number no registrado.', 'unknown_account', null);
         if (link.emiAccountIdentifier !== ev.emiAccountIdentifier) {
@@ -102,7 +124,7 @@ export class CredencialAuthorizer {
         if (amount === null) return decline(CREDENCIAL_ANSWER_CODE.ERROR, `Moneda de liquidación no soportada (${String(d.payload.currency_liq)}).`, 'currency', link);
         if (amount <= 0n) return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Monto inválido.', 'invalid_amount', link);
         // A reversal that came first: the processor already undid this transaction, so nothing is held.
-        if (rows[0].reversed_first) {
+        if (r0.reversed_first) {
           await client.query({
             text: `update webhook_events set status = 'APPLIED', outcome = 'matched_late_debit', applied_at = now(), updated_at = now()
                    where provider = 'credencial' and type = 'reverse' and status = 'UNMATCHED' and starts_with(dedup_key, $1)`,
@@ -110,24 +132,35 @@ export class CredencialAuthorizer {
           });
           return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Cargo reversado previamente: no se aplica.', 'reversed_before_debit', link);
         }
-        await client.query('savepoint hold');
+        const input = { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${key}`.slice(0, 255), metadata: { event_id: row.id } };
         let holdId: string;
-        try {
-          const hold = await this.ledger.hold(
-            { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${key}`.slice(0, 255), metadata: { event_id: row.id } },
-            { db: client },
-          );
-          holdId = hold.transfer.id;
-        } catch (err) {
-          await client.query('rollback to savepoint hold');
-          if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
-          throw err;
+        if (!careful && r0.account_type && availableOf(r0) >= amount) {
+          try {
+            holdId = (await this.ledger.hold(input, { db: client })).transfer.id;
+          } catch (err) {
+            if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') throw new RetryCarefully();
+            throw err;
+          }
+        } else {
+          await client.query('savepoint hold');
+          try {
+            holdId = (await this.ledger.hold(input, { db: client })).transfer.id;
+          } catch (err) {
+            await client.query('rollback to savepoint hold');
+            if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
+            throw err;
+          }
         }
         const after = (await this.ledger.balances(link.ledgerAccountId, { db: client })).available;
         const body = toDebitAnswer({ emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(after), balanceLast: Money.ofCentavos(after + amount), reference: ev.reference });
-        await this.inbox.update(row.id, { outcome: 'authorized', response: body, ledgerAccountId: link.ledgerAccountId, ledgerTransferId: holdId }, client);
         enqueue = row;
-        return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id };
+        const lit = (v: string) => client.escapeLiteral(v);
+        return {
+          value: { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id },
+          // Same effect as inbox.update(…, { outcome, response, ledgerAccountId, ledgerTransferId }), sent with the commit.
+          beforeCommit: `update webhook_events set outcome = 'authorized', response = ${lit(JSON.stringify(body))}::jsonb, ledger_account_id = ${lit(link.ledgerAccountId)}::uuid,
+                           ledger_transfer_id = ${lit(holdId)}::uuid, updated_at = now() where id = ${lit(row.id)}::uuid`,
+        };
       });
     } catch (err) {
       if (isTimeout(err)) {
@@ -275,15 +308,16 @@ export class CredencialAuthorizer {
 
   /**
    * A transaction that starts with the statement timeout and the card transaction's advisory lock, sent as one
-   * simple query (one round trip instead of three); the key is passed as an escaped literal.
+   * simple query (the key as an escaped literal); `beforeCommit`, when the body returns one, is sent with the
+   * commit (one round trip): an error in it aborts the transaction and skips the commit.
    */
-  private async lockedTx<T>(lockKey: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async lockedTx<T>(lockKey: string, fn: (client: pg.PoolClient) => Promise<{ value: T; beforeCommit?: string }>): Promise<T> {
     const client = await this.inbox.pool.connect();
     try {
       await client.query(`begin; set local statement_timeout = ${STATEMENT_TIMEOUT_MS}; select pg_advisory_xact_lock(hashtext(${client.escapeLiteral(lockKey)}))`);
-      const out = await fn(client);
-      await client.query('commit');
-      return out;
+      const { value, beforeCommit } = await fn(client);
+      await client.query(beforeCommit ? `${beforeCommit}; commit` : 'commit');
+      return value;
     } catch (err) {
       await client.query('rollback').catch(() => undefined);
       throw err;
@@ -298,6 +332,16 @@ export class CredencialAuthorizer {
       return fn(client);
     });
   }
+}
+
+/** The optimistic DEBIT path found the funds gone at the hold: the transaction is rolled back and retried. */
+class RetryCarefully extends Error {}
+
+/** The available balance from a row of ledger_accounts columns (as LedgerService's balancesOf). */
+function availableOf(r: { account_type: string; debits_posted: string; credits_posted: string; debits_pending: string; credits_pending: string }): bigint {
+  const liability = r.account_type === 'liability';
+  const posted = liability ? BigInt(r.credits_posted) - BigInt(r.debits_posted) : BigInt(r.debits_posted) - BigInt(r.credits_posted);
+  return posted - BigInt(liability ? r.debits_pending : r.credits_pending);
 }
 
 function isTimeout(err: unknown): boolean {
