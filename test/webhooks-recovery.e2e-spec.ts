@@ -109,14 +109,19 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
     return { events, deliveries };
   }
 
-  /** Sends the deliveries `concurrency` at a time; every one must be acknowledged (200). Calls `onAck` after each. */
-  async function send(deliveries: Sent[], concurrency: number, onAck: (n: number) => void = () => undefined): Promise<void> {
+  /**
+   * Sends the deliveries `concurrency` at a time; every one must be acknowledged (200). Calls `onAck` after each;
+   * with a `gate`, the deliveries from index `gate.at` on wait until `gate.open` resolves.
+   */
+  async function send(deliveries: Sent[], concurrency: number, onAck: (n: number) => void = () => undefined, gate?: { at: number; open: Promise<unknown> }): Promise<void> {
     let next = 0;
     let acked = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < deliveries.length) {
-          const d = deliveries[next++];
+          const i = next++;
+          if (gate && i >= gate.at) await gate.open;
+          const d = deliveries[i];
           const amount = `${d.centavos / 100n}.${String(d.centavos % 100n).padStart(2, '0')}`;
           const r = await sendWebhook(gw, '/webhooks/stp/spei-in', { clabe: d.clabe, reference: d.reference, amount });
           expect(r.status).toBe(200);
@@ -184,28 +189,19 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
     const { events, deliveries } = deposits(clabes, 360, 90, 'KILL');
     const first = await startWorker();
 
-    let killedAt: Record<string, number> | undefined;
-    let watching = true;
-    // Kill as soon as the worker has applied a share of the events, while deliveries keep arriving.
+    // Kill as soon as the worker has applied a share of the events, while deliveries keep arriving; the last
+    // 30% of the deliveries wait for the kill, so some events surely arrive with no worker alive.
     const killer = (async () => {
-      while (watching) {
+      for (;;) {
         const c = await statusCounts(clabes);
         if ((c.APPLIED ?? 0) >= 60) {
           first.child.kill('SIGKILL');
-          killedAt = c;
           return;
         }
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
-    await send(deliveries, 8);
-    watching = false;
-    await killer;
-    if (!killedAt) {
-      // The worker was slower than the gateway: kill it now, with jobs still waiting and in progress.
-      first.child.kill('SIGKILL');
-      killedAt = await statusCounts(clabes);
-    }
+    await send(deliveries, 8, undefined, { at: Math.floor(deliveries.length * 0.7), open: killer });
     const exit = await first.exited();
     expect(exit.signal).toBe('SIGKILL');
     const afterKill = await statusCounts(clabes);
