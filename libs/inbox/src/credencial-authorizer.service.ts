@@ -68,15 +68,14 @@ export class CredencialAuthorizer {
   }
 
   /**
-   * One DEBIT in one transaction, in few round trips (each one costs the gateway a syscall pair and a wait):
+   * One DEBIT in one transaction, in four round trips (each one costs the gateway a syscall pair and a wait):
    * 1. begin + statement timeout + the card transaction's advisory lock, one simple query;
-   * 2. the inbox row insert, the link, the account's balances and the early-reversal check, one statement (its
-   *    snapshot is taken after the lock, so it sees whatever a REVERSE holding the lock committed);
-   * 3. the hold; 4. the balances after it, read under the hold's row lock;
-   * 5. the row's outcome and answer, sent together with the commit.
-   * When the balances read in 2 (no lock yet) say the hold will pass, it runs without a savepoint; if it then
-   * fails for insufficient funds (a concurrent debit took them), the whole transaction is rolled back and the
-   * delivery decided again with `careful` (a savepoint around the hold, so the decline can be recorded).
+   * 2. one statement: the inbox row insert, the link, the early-reversal check, and the hold's two accounts
+   *    locked and read (its snapshot is taken after the advisory lock, so it sees whatever a REVERSE holding
+   *    that lock committed); the funds check is then exact, done here with the ledger's own rule;
+   * 3. the hold; 4. the row's outcome and answer, sent together with the commit.
+   * `careful` (a savepoint around the hold, the balances read after it) is the fallback should the hold refuse
+   * what the check accepted: that whole transaction is rolled back and the delivery decided again.
    */
   private async authorize(d: CredencialDelivery, careful: boolean): Promise<CredencialAnswer> {
     const ev = fromDebitWebhook(d.payload);
@@ -93,16 +92,22 @@ export class CredencialAuthorizer {
           text: `with ins as (
                    insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount)
                    values ('credencial', 'debit', $1, $2, $3, $4, 'PENDING', $5)
-                   on conflict (provider, type, dedup_key) do nothing returning id)
+                   on conflict (provider, type, dedup_key) do nothing returning id),
+                 link as (select * from credencial_account_links where account_number = $7),
+                 -- The hold's two accounts, locked now as the ledger locks them (lowest id first, no key update),
+                 -- so the funds check here is exact and the hold that follows cannot fail on it.
+                 acc as (select id, type, debits_posted::text as debits_posted, credits_posted::text as credits_posted,
+                                debits_pending::text as debits_pending, credits_pending::text as credits_pending,
+                                debits_must_not_exceed_credits as dmnec
+                           from ledger_accounts where id = $8::uuid or id in (select ledger_account_id from link)
+                          order by id for no key update)
                  select ins.id,
                         exists (select 1 from webhook_events r where r.provider = 'credencial' and r.type = 'reverse' and r.status = 'UNMATCHED'
                                   and starts_with(r.dedup_key, $6)) as reversed_first,
-                        l.account_number, l.emi_account_identifier, l.ledger_account_id, l.status, l.created_at, l.updated_at,
-                        a.type as account_type, a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending
-                   from ins
-                   left join credencial_account_links l on l.account_number = $7
-                   left join ledger_accounts a on a.id = l.ledger_account_id`,
-          values: [key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null, `${key}:`, ev.accountNumber],
+                        link.account_number, link.emi_account_identifier, link.ledger_account_id, link.status, link.created_at, link.updated_at,
+                        (select jsonb_agg(to_jsonb(acc)) from acc) as accounts
+                   from ins left join link on true`,
+          values: [key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null, `${key}:`, ev.accountNumber, settlementId],
         });
         if (!rows[0]) return { value: await this.duplicate(base, client) };
         const r0 = rows[0];
@@ -134,13 +139,21 @@ export class CredencialAuthorizer {
         }
         const input = { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${key}`.slice(0, 255), metadata: { event_id: row.id } };
         let holdId: string;
-        if (!careful && r0.account_type && availableOf(r0) >= amount) {
+        let after: bigint;
+        const account = (r0.accounts as AccountTotals[] | null)?.find((a) => a.id === link.ledgerAccountId);
+        if (!careful && account) {
+          // Exact: both accounts are locked. Insufficient funds is the ledger's own rule (debits within credits).
+          if (account.dmnec && BigInt(account.debits_posted) + BigInt(account.debits_pending) + amount > BigInt(account.credits_posted)) {
+            return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
+          }
           try {
             holdId = (await this.ledger.hold(input, { db: client })).transfer.id;
           } catch (err) {
+            // Not expected (the check above is the ledger's); decided again with a savepoint.
             if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') throw new RetryCarefully();
             throw err;
           }
+          after = availableAfterDebit(account, amount);
         } else {
           await client.query('savepoint hold');
           try {
@@ -150,8 +163,8 @@ export class CredencialAuthorizer {
             if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
             throw err;
           }
+          after = (await this.ledger.balances(link.ledgerAccountId, { db: client })).available;
         }
-        const after = (await this.ledger.balances(link.ledgerAccountId, { db: client })).available;
         const body = toDebitAnswer({ emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(after), balanceLast: Money.ofCentavos(after + amount), reference: ev.reference });
         enqueue = row;
         const lit = (v: string) => client.escapeLiteral(v);
@@ -337,11 +350,23 @@ export class CredencialAuthorizer {
 /** The optimistic DEBIT path found the funds gone at the hold: the transaction is rolled back and retried. */
 class RetryCarefully extends Error {}
 
-/** The available balance from a row of ledger_accounts columns (as LedgerService's balancesOf). */
-function availableOf(r: { account_type: string; debits_posted: string; credits_posted: string; debits_pending: string; credits_pending: string }): bigint {
-  const liability = r.account_type === 'liability';
-  const posted = liability ? BigInt(r.credits_posted) - BigInt(r.debits_posted) : BigInt(r.debits_posted) - BigInt(r.credits_posted);
-  return posted - BigInt(liability ? r.debits_pending : r.credits_pending);
+/** An account's totals as the DEBIT intake statement reads them (bigints as text). */
+interface AccountTotals {
+  id: string;
+  type: string;
+  debits_posted: string;
+  credits_posted: string;
+  debits_pending: string;
+  credits_pending: string;
+  dmnec: boolean;
+}
+
+/** The available balance once a hold of `amount` debits the account (LedgerService's balancesOf, pending debits + amount). */
+function availableAfterDebit(a: AccountTotals, amount: bigint): bigint {
+  const dp = BigInt(a.debits_posted);
+  const cp = BigInt(a.credits_posted);
+  const dq = BigInt(a.debits_pending) + amount;
+  return a.type === 'liability' ? cp - dp - dq : dp - cp - BigInt(a.credits_pending);
 }
 
 function isTimeout(err: unknown): boolean {
