@@ -234,12 +234,13 @@ export class CredencialAuthorizer {
         // The hold is resolved here, so the debit's settlement is done too (the worker will find it APPLIED).
         await this.inbox.update(debit.id, { status: 'APPLIED', outcome: outcome === 'voided' ? 'reversed' : 'settled_partially_reversed', reversedAmount: debit.reversedAmount + r }, client);
       } else {
-        const post = await client.query({ text: `select id, amount from ledger_transfers where pending_id = $1 and op = 'post'`, values: [debit.ledgerTransferId] });
+        const post = await client.query({ text: `select id, amount, credit_account_id from ledger_transfers where pending_id = $1 and op = 'post'`, values: [debit.ledgerTransferId] });
         const posted = post.rows[0];
         if (posted && debit.reversedAmount === 0n && BigInt(posted.amount) === r) {
           transferId = (await this.ledger.reverse({ idempotencyKey: key2, transferId: posted.id, kind: 'card_reversal' }, { db: client })).transfer.id;
         } else {
-          const settlementId = await this.settlementAccount(ev.accountNumber);
+          // Back from the settlement account the debit went to (not the card's current shard: shards may be added).
+          const settlementId = (posted?.credit_account_id as string | undefined) ?? (await this.settlementAccount(ev.accountNumber));
           const j = await this.ledger.transfer(
             { idempotencyKey: key2, legs: [{ debitAccountId: settlementId, creditAccountId: link.ledgerAccountId, amount: r, kind: 'card_reversal', externalRef: `credencial:${txKey}`.slice(0, 255), metadata: { event_id: row.id } }] },
             { db: client },
