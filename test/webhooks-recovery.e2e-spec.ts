@@ -22,6 +22,16 @@ const DATABASE = `${process.env.PASARELA_TEST_DATABASE}_rcv`;
 const PREFIX = `${process.env.QUEUE_PREFIX}:recovery`;
 const SWEEPER = { SWEEPER_INTERVAL_MS: '250', SWEEPER_AGE_MS: '1000' };
 
+/** Fails with the step's name instead of hanging until the test's own timeout (which names nothing). */
+async function step<T>(name: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${name}: no result after ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface Sent {
   clabe: string;
   reference: string;
@@ -47,14 +57,16 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    await Promise.all(workers.map((w) => w.exited()));
-    await gw?.close();
-    if (redis) {
-      await deleteQueueKeys();
-      redis.disconnect();
+    try {
+      for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      await step('workers exit', 10_000, Promise.all(workers.map((w) => w.exited())));
+      await step('gateway close', 15_000, gw?.close() ?? Promise.resolve());
+      if (redis) await step('delete queue keys', 10_000, deleteQueueKeys());
+    } finally {
+      // Whatever failed above, no handle is left open (jest would wait on it forever).
+      redis?.disconnect();
+      if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(testServers().postgresUrl, DATABASE);
     }
-    if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(testServers().postgresUrl, DATABASE);
   }, 60_000);
 
   async function startWorker(): Promise<RunningProcess> {
@@ -66,7 +78,8 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
 
   async function stopWorker(w: RunningProcess): Promise<void> {
     w.child.kill('SIGTERM');
-    expect((await w.exited()).code).toBe(0);
+    const { code } = await step('worker exit on SIGTERM', 20_000, w.exited());
+    if (code !== 0) throw new Error(`worker exited ${code}:\n${w.output().slice(-3000)}`);
   }
 
   /** Every key of this file's queues (never anything outside its own prefix). */
@@ -139,13 +152,13 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
-  async function untilNothingPending(clabes: string[], expected: number, timeoutMs: number): Promise<Record<string, number>> {
+  async function untilNothingPending(clabes: string[], expected: number, timeoutMs: number, worker?: RunningProcess): Promise<Record<string, number>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const c = await statusCounts(clabes);
       const total = Object.values(c).reduce((a, b) => a + b, 0);
       if (total === expected && !c.PENDING) return c;
-      if (Date.now() > deadline) throw new Error(`after ${timeoutMs} ms: ${JSON.stringify(c)} of ${expected}`);
+      if (Date.now() > deadline) throw new Error(`after ${timeoutMs} ms: ${JSON.stringify(c)} of ${expected}; worker output:\n${worker?.output().slice(-3000) ?? ''}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -183,6 +196,27 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
     expect(audit.ok).toBe(true);
   }
 
+  it('a redelivery is answered at once while a stalled worker holds its row in an open transaction', async () => {
+    const links = await linkClabes(1);
+    const [clabe] = links.keys();
+    const body = { clabe, reference: `STALL${randomInt(1e8, 9e8)}`, amount: '12.34' };
+    const first = await sendWebhook(gw, '/webhooks/stp/spei-in', body);
+    expect(first.status).toBe(200);
+    // A worker mid-apply, then frozen (GC pause, SIGSTOP, a half-open connection): the row updated, no commit.
+    const stalled = await db.pool.connect();
+    try {
+      await stalled.query('begin');
+      await stalled.query(`update webhook_events set status = 'APPLIED', updated_at = now() where id = $1`, [first.body.event_id]);
+      const again = await step('redelivery during the stall', 5_000, sendWebhook(gw, '/webhooks/stp/spei-in', body));
+      expect(again).toEqual({ status: 200, body: { received: true, event_id: first.body.event_id, status: 'PENDING', duplicate: true } });
+      const conflict = await step('conflicting redelivery during the stall', 5_000, sendWebhook(gw, '/webhooks/stp/spei-in', { ...body, amount: '99.99' }));
+      expect(conflict.status).toBe(409);
+    } finally {
+      await stalled.query('rollback');
+      stalled.release();
+    }
+  }, 30_000);
+
   it('a worker killed with SIGKILL mid-run loses nothing and applies nothing twice after a restart', async () => {
     const links = await linkClabes(12);
     const clabes = [...links.keys()];
@@ -201,8 +235,8 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
-    await send(deliveries, 8, undefined, { at: Math.floor(deliveries.length * 0.7), open: killer });
-    const exit = await first.exited();
+    await step('send (kill test)', 60_000, send(deliveries, 8, undefined, { at: Math.floor(deliveries.length * 0.7), open: killer }));
+    const exit = await step('killed worker exit', 10_000, first.exited());
     expect(exit.signal).toBe('SIGKILL');
     const afterKill = await statusCounts(clabes);
     // The kill really was mid-run: some applied, some left PENDING with nobody to apply them.
@@ -212,8 +246,8 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
     expect((await statusCounts(clabes)).PENDING).toBe(afterKill.PENDING);
 
     const second = await startWorker();
-    await untilNothingPending(clabes, events.length, 60_000);
-    await expectAppliedExactlyOnce(links, events);
+    await untilNothingPending(clabes, events.length, 60_000, second);
+    await step('exactly-once checks', 20_000, expectAppliedExactlyOnce(links, events));
     await stopWorker(second);
   }, 120_000);
 
@@ -225,24 +259,24 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
 
     let frozen = false;
     // Mid-run, the worker is frozen (SIGSTOP) so that jobs pile up in Redis waiting; then every key is deleted.
-    await send(deliveries, 8, (acked) => {
+    await step('send (flush test)', 60_000, send(deliveries, 8, (acked) => {
       if (!frozen && acked >= deliveries.length / 3) {
         frozen = true;
         worker.child.kill('SIGSTOP');
       }
-    });
-    const waiting = await gw.app.get(QueueFactory).queue(QueueName.Webhooks).getJobCounts('waiting');
+    }));
+    const waiting = await step('job counts', 10_000, gw.app.get(QueueFactory).queue(QueueName.Webhooks).getJobCounts('waiting'));
     expect(waiting.waiting).toBeGreaterThan(0);
     const before = await statusCounts(clabes);
     expect(before.PENDING ?? 0).toBeGreaterThan(0);
-    expect(await deleteQueueKeys()).toBeGreaterThan(0);
+    expect(await step('delete queue keys', 10_000, deleteQueueKeys())).toBeGreaterThan(0);
     const [, left] = await redis.scan('0', 'MATCH', `${PREFIX}:*`, 'COUNT', 10_000);
     expect(left).toEqual([]);
     worker.child.kill('SIGCONT');
 
-    const after = await untilNothingPending(clabes, events.length, 60_000);
+    const after = await untilNothingPending(clabes, events.length, 60_000, worker);
     expect(after).toEqual({ APPLIED: events.length });
-    await expectAppliedExactlyOnce(links, events);
+    await step('exactly-once checks', 20_000, expectAppliedExactlyOnce(links, events));
     // The jobs were gone: only the sweeper could have brought the rows back.
     expect(worker.output()).toMatch(/sweeper re-enqueued inbox rows left PENDING/);
     await stopWorker(worker);
