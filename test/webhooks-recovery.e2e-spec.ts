@@ -7,7 +7,7 @@ import { LedgerService } from '#libs/ledger';
 import { QueueFactory, QueueName } from '#libs/queue';
 import { call, startGateway, type TestGateway } from './support/gateway.js';
 import { runNode, type RunningProcess } from './support/processes.js';
-import { fundedAccount, newClabe, sendWebhook } from './support/webhooks.js';
+import { debitPayload, fundedAccount, newClabe, sendWebhook } from './support/webhooks.js';
 
 /*
  * Recovery of the webhook pipeline with a real worker in its own OS process: killed with SIGKILL mid-run, and
@@ -211,6 +211,27 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
       expect(again).toEqual({ status: 200, body: { received: true, event_id: first.body.event_id, status: 'PENDING', duplicate: true } });
       const conflict = await step('conflicting redelivery during the stall', 5_000, sendWebhook(gw, '/webhooks/stp/spei-in', { ...body, amount: '99.99' }));
       expect(conflict.status).toBe(409);
+    } finally {
+      await stalled.query('rollback');
+      stalled.release();
+    }
+  }, 30_000);
+
+  it('a DEBIT redelivery gets the original answer at once while a stalled worker holds the debit row', async () => {
+    const account = await fundedAccount(ledger, 100_000n);
+    const accountNumber = String(randomInt(100_000_000, 999_999_999));
+    const emi = String(randomInt(10_000_000, 99_999_999));
+    const link = await call(gw, 'POST', '/v1/provider-links/credencial-accounts', { key: gw.adminKey, idempotencyKey: randomUUID(), body: { account_number: accountNumber, emi_account_identifier: emi, ledger_account_id: account } });
+    expect(link.status).toBe(201);
+    const body = debitPayload(accountNumber, emi, 25, `STALLD${randomInt(1e6, 9e6)}`);
+    const first = await sendWebhook(gw, '/webhooks/credencial/debit', body);
+    expect(first.body.code).toBe(-1);
+    const stalled = await db.pool.connect();
+    try {
+      await stalled.query('begin');
+      await stalled.query(`update webhook_events set updated_at = now() where provider = 'credencial' and type = 'debit' and dedup_key = $1`, [`${accountNumber}:${body.reference}`]);
+      const again = await step('DEBIT redelivery during the stall', 5_000, sendWebhook(gw, '/webhooks/credencial/debit', body));
+      expect(again).toEqual(first);
     } finally {
       await stalled.query('rollback');
       stalled.release();

@@ -90,8 +90,11 @@ export class CredencialAuthorizer {
         const { rows } = await client.query({
           name: 'credencial_debit_intake',
           text: `with ins as (
+                   -- A redelivery is found by a plain read, never by inserting its key again: that insert would wait
+                   -- for a worker settling the original (see InboxRepository.insertOrFind).
                    insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount)
-                   values ('credencial', 'debit', $1, $2, $3, $4, 'PENDING', $5)
+                   select 'credencial', 'debit', $1::text, $2::jsonb, $3::text, $4::text, 'PENDING', $5::bigint
+                    where not exists (select 1 from webhook_events e where e.provider = 'credencial' and e.type = 'debit' and e.dedup_key = $1::text)
                    on conflict (provider, type, dedup_key) do nothing returning id),
                  link as (select * from credencial_account_links where account_number = $7),
                  -- The hold's two accounts, locked now as the ledger locks them (lowest id first, no key update),
