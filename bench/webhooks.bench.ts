@@ -1,5 +1,5 @@
 // Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M --backlog-seconds B` for
-// shorter phases, `--profile <dir>` for CPU profiles of the gateway and the worker).
+// shorter phases, `--profile <dir>` for CPU profiles of the gateway and the worker, `--pool N` for DATABASE_POOL_SIZE).
 // On its own fresh database and Redis key prefix it starts the real gateway and the real worker as two child
 // processes (as in production: separate processes, LOG_LEVEL=info, logs to files), and this process is only the
 // load generator (a keep-alive connection pool, node:http Agent). Phases:
@@ -248,7 +248,9 @@ async function main(): Promise<void> {
 
     // The system under test: gateway and worker, each its own process, as deployed.
     const port = await freePort();
-    const env = { DATABASE_URL: url, REDIS_URL: servers.redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development' };
+    // `--pool N`: DATABASE_POOL_SIZE of both processes (default: the shipped default).
+    const poolSize: Record<string, string> = process.argv.includes('--pool') ? { DATABASE_POOL_SIZE: String(arg('pool', 10)) } : {};
+    const env = { DATABASE_URL: url, REDIS_URL: servers.redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...poolSize };
     const gateway = start('gateway', 'dist/apps/gateway/src/main.js', env);
     children.push(gateway);
     const worker = start('worker', 'dist/apps/worker/src/main.js', env);
