@@ -58,25 +58,72 @@ export class CredencialAuthorizer {
   // ---- DEBIT ----
 
   async debit(d: CredencialDelivery): Promise<CredencialAnswer> {
+    try {
+      return await this.authorize(d, false);
+    } catch (err) {
+      // The optimistic path lost a race for the last funds: everything rolled back; decide again, carefully.
+      if (err instanceof RetryCarefully) return this.authorize(d, true);
+      throw err;
+    }
+  }
+
+  /**
+   * One DEBIT in one transaction, in four round trips (each one costs the gateway a syscall pair and a wait):
+   * 1. begin + statement timeout + the card transaction's advisory lock, one simple query;
+   * 2. one statement: the inbox row insert, the link, the early-reversal check, and the hold's two accounts
+   *    locked and read (its snapshot is taken after the advisory lock, so it sees whatever a REVERSE holding
+   *    that lock committed); the funds check is then exact, done here with the ledger's own rule;
+   * 3. the hold; 4. the row's outcome and answer, sent together with the commit.
+   * `careful` (a savepoint around the hold, the balances read after it) is the fallback should the hold refuse
+   * what the check accepted: that whole transaction is rolled back and the delivery decided again.
+   */
+  private async authorize(d: CredencialDelivery, careful: boolean): Promise<CredencialAnswer> {
     const ev = fromDebitWebhook(d.payload);
     const key = dedupKey('debit', d.payload, d.webhookId, d.deliveryNonce);
     const base = { provider: 'credencial', type: 'debit', dedupKey: key, payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId } as const;
     const amount = ev.settlementAmount.currency === 'MXN' ? ev.settlementAmount.centavos + ev.commission.centavos : null;
     const settlementId = await this.settlementAccount(ev.accountNumber);
-    let enqueue: WebhookEventRecord | undefined;
+    let enqueue: Pick<WebhookEventRecord, 'id' | 'type'> | undefined;
     let answer: CredencialAnswer;
     try {
-      answer = await this.tx(async (client) => {
-        await client.query({ name: 'card_tx_lock', text: 'select pg_advisory_xact_lock(hashtext($1))', values: [`credencial:${cardTransactionKey(d.payload)}`] });
-        const row = await this.inbox.insert({ ...base, amount }, client);
-        if (!row) return this.duplicate(base, client);
+      answer = await this.lockedTx(`credencial:${cardTransactionKey(d.payload)}`, async (client) => {
+        const { rows } = await client.query({
+          name: 'credencial_debit_intake',
+          text: `with ins as (
+                   -- A redelivery is found by a plain read, never by inserting its key again: that insert would wait
+                   -- for a worker settling the original (see InboxRepository.insertOrFind).
+                   insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount)
+                   select 'credencial', 'debit', $1::text, $2::jsonb, $3::text, $4::text, 'PENDING', $5::bigint
+                    where not exists (select 1 from webhook_events e where e.provider = 'credencial' and e.type = 'debit' and e.dedup_key = $1::text)
+                   on conflict (provider, type, dedup_key) do nothing returning id),
+                 link as (select * from credencial_account_links where account_number = $7),
+                 -- The hold's two accounts, locked now as the ledger locks them (lowest id first, no key update),
+                 -- so the funds check here is exact and the hold that follows cannot fail on it.
+                 acc as (select id, type, debits_posted::text as debits_posted, credits_posted::text as credits_posted,
+                                debits_pending::text as debits_pending, credits_pending::text as credits_pending,
+                                debits_must_not_exceed_credits as dmnec
+                           from ledger_accounts where id = $8::uuid or id in (select ledger_account_id from link)
+                          order by id for no key update)
+                 select ins.id,
+                        exists (select 1 from webhook_events r where r.provider = 'credencial' and r.type = 'reverse' and r.status = 'UNMATCHED'
+                                  and starts_with(r.dedup_key, $6)) as reversed_first,
+                        link.account_number, link.emi_account_identifier, link.ledger_account_id, link.status, link.created_at, link.updated_at,
+                        (select jsonb_agg(to_jsonb(acc)) from acc) as accounts
+                   from ins left join link on true`,
+          values: [key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null, `${key}:`, ev.accountNumber, settlementId],
+        });
+        if (!rows[0]) return { value: await this.duplicate(base, client) };
+        const r0 = rows[0];
+        const row = { id: r0.id as string, type: 'debit' as const };
         const decline = async (code: number, message: string, outcome: string, link: CredencialAccountLinkRecord | null) => {
           const available = link ? (await this.ledger.balances(link.ledgerAccountId, { db: client })).available : 0n;
           const body = toDebitAnswer({ code, message, emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(available), balanceLast: Money.ofCentavos(available), reference: ev.reference });
           await this.inbox.update(row.id, { status: 'APPLIED', outcome: `declined:${outcome}`, response: body, ledgerAccountId: link?.ledgerAccountId ?? null }, client);
-          return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id };
+          return { value: { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id } };
         };
-        const link = await this.links.card(ev.accountNumber, client);
+        const link: CredencialAccountLinkRecord | null = r0.account_number
+          ? { accountNumber: r0.account_number, emiAccountIdentifier: r0.emi_account_identifier, ledgerAccountId: r0.ledger_account_id, status: r0.status, createdAt: r0.created_at, updatedAt: r0.updated_at }
+          : null;
         if (!link) return decline(CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida: account_number no registrado.', 'unknown_account', null);
         if (link.emiAccountIdentifier !== ev.emiAccountIdentifier) {
           return decline(CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida: emi_account_identifier no corresponde a la cuenta.', 'account_mismatch', null);
@@ -85,30 +132,51 @@ export class CredencialAuthorizer {
         if (amount === null) return decline(CREDENCIAL_ANSWER_CODE.ERROR, `Moneda de liquidación no soportada (${String(d.payload.currency_liq)}).`, 'currency', link);
         if (amount <= 0n) return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Monto inválido.', 'invalid_amount', link);
         // A reversal that came first: the processor already undid this transaction, so nothing is held.
-        const early = await client.query({
-          text: `update webhook_events set status = 'APPLIED', outcome = 'matched_late_debit', applied_at = now(), updated_at = now()
-                 where provider = 'credencial' and type = 'reverse' and status = 'UNMATCHED' and starts_with(dedup_key, $1) returning id`,
-          values: [`${key}:`],
-        });
-        if ((early.rowCount ?? 0) > 0) return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Cargo reversado previamente: no se aplica.', 'reversed_before_debit', link);
-        await client.query('savepoint hold');
-        let holdId: string;
-        try {
-          const hold = await this.ledger.hold(
-            { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${key}`.slice(0, 255), metadata: { event_id: row.id } },
-            { db: client },
-          );
-          holdId = hold.transfer.id;
-        } catch (err) {
-          await client.query('rollback to savepoint hold');
-          if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
-          throw err;
+        if (r0.reversed_first) {
+          await client.query({
+            text: `update webhook_events set status = 'APPLIED', outcome = 'matched_late_debit', applied_at = now(), updated_at = now()
+                   where provider = 'credencial' and type = 'reverse' and status = 'UNMATCHED' and starts_with(dedup_key, $1)`,
+            values: [`${key}:`],
+          });
+          return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Cargo reversado previamente: no se aplica.', 'reversed_before_debit', link);
         }
-        const after = (await this.ledger.balances(link.ledgerAccountId, { db: client })).available;
+        const input = { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${key}`.slice(0, 255), metadata: { event_id: row.id } };
+        let holdId: string;
+        let after: bigint;
+        const account = (r0.accounts as AccountTotals[] | null)?.find((a) => a.id === link.ledgerAccountId);
+        if (!careful && account) {
+          // Exact: both accounts are locked. Insufficient funds is the ledger's own rule (debits within credits).
+          if (account.dmnec && BigInt(account.debits_posted) + BigInt(account.debits_pending) + amount > BigInt(account.credits_posted)) {
+            return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
+          }
+          try {
+            holdId = (await this.ledger.hold(input, { db: client })).transfer.id;
+          } catch (err) {
+            // Not expected (the check above is the ledger's); decided again with a savepoint.
+            if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') throw new RetryCarefully();
+            throw err;
+          }
+          after = availableAfterDebit(account, amount);
+        } else {
+          await client.query('savepoint hold');
+          try {
+            holdId = (await this.ledger.hold(input, { db: client })).transfer.id;
+          } catch (err) {
+            await client.query('rollback to savepoint hold');
+            if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
+            throw err;
+          }
+          after = (await this.ledger.balances(link.ledgerAccountId, { db: client })).available;
+        }
         const body = toDebitAnswer({ emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(after), balanceLast: Money.ofCentavos(after + amount), reference: ev.reference });
-        await this.inbox.update(row.id, { outcome: 'authorized', response: body, ledgerAccountId: link.ledgerAccountId, ledgerTransferId: holdId }, client);
         enqueue = row;
-        return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id };
+        const lit = (v: string) => client.escapeLiteral(v);
+        return {
+          value: { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id },
+          // Same effect as inbox.update(…, { outcome, response, ledgerAccountId, ledgerTransferId }), sent with the commit.
+          beforeCommit: `update webhook_events set outcome = 'authorized', response = ${lit(JSON.stringify(body))}::jsonb, ledger_account_id = ${lit(link.ledgerAccountId)}::uuid,
+                           ledger_transfer_id = ${lit(holdId)}::uuid, updated_at = now() where id = ${lit(row.id)}::uuid`,
+        };
       });
     } catch (err) {
       if (isTimeout(err)) {
@@ -169,12 +237,13 @@ export class CredencialAuthorizer {
         // The hold is resolved here, so the debit's settlement is done too (the worker will find it APPLIED).
         await this.inbox.update(debit.id, { status: 'APPLIED', outcome: outcome === 'voided' ? 'reversed' : 'settled_partially_reversed', reversedAmount: debit.reversedAmount + r }, client);
       } else {
-        const post = await client.query({ text: `select id, amount from ledger_transfers where pending_id = $1 and op = 'post'`, values: [debit.ledgerTransferId] });
+        const post = await client.query({ text: `select id, amount, credit_account_id from ledger_transfers where pending_id = $1 and op = 'post'`, values: [debit.ledgerTransferId] });
         const posted = post.rows[0];
         if (posted && debit.reversedAmount === 0n && BigInt(posted.amount) === r) {
           transferId = (await this.ledger.reverse({ idempotencyKey: key2, transferId: posted.id, kind: 'card_reversal' }, { db: client })).transfer.id;
         } else {
-          const settlementId = await this.settlementAccount(ev.accountNumber);
+          // Back from the settlement account the debit went to (not the card's current shard: shards may be added).
+          const settlementId = (posted?.credit_account_id as string | undefined) ?? (await this.settlementAccount(ev.accountNumber));
           const j = await this.ledger.transfer(
             { idempotencyKey: key2, legs: [{ debitAccountId: settlementId, creditAccountId: link.ledgerAccountId, amount: r, kind: 'card_reversal', externalRef: `credencial:${txKey}`.slice(0, 255), metadata: { event_id: row.id } }] },
             { db: client },
@@ -254,12 +323,54 @@ export class CredencialAuthorizer {
     return id;
   }
 
+  /**
+   * A transaction that starts with the statement timeout and the card transaction's advisory lock, sent as one
+   * simple query (the key as an escaped literal); `beforeCommit`, when the body returns one, is sent with the
+   * commit (one round trip): an error in it aborts the transaction and skips the commit.
+   */
+  private async lockedTx<T>(lockKey: string, fn: (client: pg.PoolClient) => Promise<{ value: T; beforeCommit?: string }>): Promise<T> {
+    const client = await this.inbox.pool.connect();
+    try {
+      await client.query(`begin; set local statement_timeout = ${STATEMENT_TIMEOUT_MS}; select pg_advisory_xact_lock(hashtext(${client.escapeLiteral(lockKey)}))`);
+      const { value, beforeCommit } = await fn(client);
+      await client.query(beforeCommit ? `${beforeCommit}; commit` : 'commit');
+      return value;
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   private tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.inbox.pool, async (client) => {
       await client.query(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
       return fn(client);
     });
   }
+}
+
+/** The optimistic DEBIT path found the funds gone at the hold: the transaction is rolled back and retried. */
+class RetryCarefully extends Error {}
+
+/** An account's totals as the DEBIT intake statement reads them (bigints as text). */
+interface AccountTotals {
+  id: string;
+  type: string;
+  debits_posted: string;
+  credits_posted: string;
+  debits_pending: string;
+  credits_pending: string;
+  dmnec: boolean;
+}
+
+/** The available balance once a hold of `amount` debits the account (LedgerService's balancesOf, pending debits + amount). */
+function availableAfterDebit(a: AccountTotals, amount: bigint): bigint {
+  const dp = BigInt(a.debits_posted);
+  const cp = BigInt(a.credits_posted);
+  const dq = BigInt(a.debits_pending) + amount;
+  return a.type === 'liability' ? cp - dp - dq : dp - cp - BigInt(a.credits_pending);
 }
 
 function isTimeout(err: unknown): boolean {

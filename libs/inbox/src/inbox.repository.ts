@@ -106,6 +106,29 @@ export class InboxRepository {
     return rows[0] ? toEvent(rows[0]) : null;
   }
 
+  /**
+   * Intake's insert: the row for this key, and whether this call created it. A key that exists already is found
+   * by a plain read and nothing is inserted, because an insert of an existing key waits until any transaction
+   * that has updated that row ends — a worker applying it, even one stalled or cut off for minutes — and the
+   * provider's redelivery must not hang on that. `row` is null only when a concurrent insert of the same key
+   * committed after this statement's snapshot (the caller then reads it).
+   */
+  async insertOrFind(e: NewWebhookEvent, db: Queryable = this.database.pool): Promise<{ row: WebhookEventRecord | null; inserted: boolean }> {
+    const { rows } = await db.query({
+      name: 'inbox_insert_or_find',
+      text: `with existing as (
+               select ${COLUMNS} from webhook_events where provider = $1 and type = $2 and dedup_key = $3),
+             ins as (
+               insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount, outcome, response, applied_at)
+               select $1::text, $2::text, $3::text, $4::jsonb, $5::text, $6::text, $7::text, $8::bigint, $9::text, $10::jsonb, case when $7::text = 'APPLIED' then now() end
+                where not exists (select 1 from existing)
+               on conflict (provider, type, dedup_key) do nothing returning ${COLUMNS})
+             select true as inserted, * from ins union all select false as inserted, * from existing`,
+      values: [e.provider, e.type, e.dedupKey, e.payload, e.payloadHash, e.webhookId ?? null, e.status ?? 'PENDING', e.amount?.toString() ?? null, e.outcome ?? null, e.response === undefined ? null : JSON.stringify(e.response)],
+    });
+    return rows[0] ? { row: toEvent(rows[0]), inserted: rows[0].inserted === true } : { row: null, inserted: false };
+  }
+
   async findByKey(provider: WebhookProvider, type: WebhookType, dedupKey: string, db: Queryable = this.database.pool, lock = false): Promise<WebhookEventRecord | null> {
     const { rows } = await db.query({
       text: `select ${COLUMNS} from webhook_events where provider = $1 and type = $2 and dedup_key = $3${lock ? ' for update' : ''}`,
@@ -114,12 +137,18 @@ export class InboxRepository {
     return rows[0] ? toEvent(rows[0]) : null;
   }
 
-  /** Same key, other payload: the original stays as it is; the attempt is counted and kept for the alert. */
-  async recordConflict(id: string, payload: Record<string, unknown>): Promise<void> {
-    await this.database.query(
-      `update webhook_events set conflict_count = conflict_count + 1, last_conflict_at = now(), last_conflict_payload = $2 where id = $1`,
+  /**
+   * Same key, other payload: the original stays as it is; the attempt is counted and kept for the alert. Not
+   * when a transaction holds the row (a worker applying it, perhaps stalled): the answer must not wait on it,
+   * so the count is skipped (false) and the alert line says so.
+   */
+  async recordConflict(id: string, payload: Record<string, unknown>): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `update webhook_events set conflict_count = conflict_count + 1, last_conflict_at = now(), last_conflict_payload = $2
+        where id = (select id from webhook_events where id = $1 for no key update skip locked)`,
       [id, payload],
     );
+    return (rowCount ?? 0) > 0;
   }
 
   async get(id: string, db: Queryable = this.database.pool, lock = false): Promise<WebhookEventRecord> {

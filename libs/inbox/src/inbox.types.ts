@@ -63,8 +63,13 @@ export interface IntakeResult {
   duplicate: boolean;
 }
 
-/** Ledger code prefix of the sharded Credencial settlement accounts (seeded by the webhooks migration). */
-export const CREDENCIAL_SETTLEMENT_SHARDS = 8;
+/**
+ * Shards of the Credencial settlement account (seeded by the migrations; created on first use otherwise). Every
+ * authorized DEBIT and every settlement locks its shard's row until commit, so the shard count bounds how many
+ * can proceed at once: 8 measurably queued at concurrency 32 (bench:webhooks). A card's holds and postings keep
+ * the account they were made on, so the count can grow.
+ */
+export const CREDENCIAL_SETTLEMENT_SHARDS = 64;
 export function credencialSettlementCode(accountNumber: string): string {
   let h = 0;
   for (const ch of accountNumber) h = (h * 31 + ch.charCodeAt(0)) >>> 0;

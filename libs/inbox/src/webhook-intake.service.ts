@@ -20,12 +20,14 @@ export class WebhookIntakeService {
   ) {}
 
   async receive(e: NewWebhookEvent): Promise<IntakeResult> {
-    const inserted = await this.inbox.insert(e);
-    if (inserted) {
-      await this.enqueue(inserted);
-      return { event: inserted, duplicate: false };
+    const { row, inserted } = await this.inbox.insertOrFind(e);
+    if (row && inserted) {
+      await this.enqueue(row);
+      return { event: row, duplicate: false };
     }
-    return { event: await this.original(e), duplicate: true };
+    if (!row) return { event: await this.original(e), duplicate: true };
+    if (row.payloadHash !== e.payloadHash) await this.conflict(row, e);
+    return { event: row, duplicate: true };
   }
 
   /** The existing row for a key that already exists; a ConflictError when its payload differs. */
@@ -37,10 +39,10 @@ export class WebhookIntakeService {
   }
 
   async conflict(existing: WebhookEventRecord, e: NewWebhookEvent): Promise<never> {
-    await this.inbox.recordConflict(existing.id, e.payload).catch(() => undefined);
+    const counted = await this.inbox.recordConflict(existing.id, e.payload).catch(() => false);
     // The alert: an error line ops pages on (plus the conflicts counter in /metrics via conflict_count).
     this.log.error(
-      { alert: 'webhook_dedup_conflict', event_id: existing.id, provider: e.provider, type: e.type, dedup_key: e.dedupKey },
+      { alert: 'webhook_dedup_conflict', event_id: existing.id, provider: e.provider, type: e.type, dedup_key: e.dedupKey, counted },
       'ALERT webhook redelivered with the same dedup key and a different payload; original kept',
     );
     throw new ConflictError(

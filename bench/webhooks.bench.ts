@@ -1,0 +1,451 @@
+// Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M --backlog-seconds B` for
+// shorter phases, `--profile <dir>` for CPU profiles of the gateway and the worker, `--pool N` for DATABASE_POOL_SIZE).
+// On its own fresh database and Redis key prefix it starts the real gateway and the real worker as two child
+// processes (as in production: separate processes, LOG_LEVEL=info, logs to files), and this process is only the
+// load generator (a keep-alive connection pool, node:http Agent). Phases:
+//  1. signed STP SPEI IN webhooks to 1,000 linked CLABEs, 20% of them redeliveries (same CLABE + tracking key,
+//     new webhook-id), closed loop at concurrency 64 (the highest rate the gateway sustains), 2 s warm-up + N s;
+//  2. wait until the worker has applied every row; then a backlog built while the worker is paused, to measure
+//     the worker's own rate; then compare the ledger's credits with everything that was sent;
+//  3. signed Credencial DEBIT webhooks (answered synchronously as ledger holds) at concurrency 32 against
+//     1,000 funded cards, 1 s warm-up + M s.
+// The last line is the summary the issue asks for.
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync, closeSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { childEnvironment, DEV_WEBHOOK_SECRET, testServers } from '#libs/config';
+import { createDatabase, DatabasePool, dropDatabase, migrate, PrismaService } from '#libs/database';
+import { Clabe } from '#libs/domain';
+import { signWebhook } from '#libs/inbox';
+import { LedgerService } from '#libs/ledger';
+
+const SPEI_CONCURRENCY = 64;
+const DEBIT_CONCURRENCY = 32;
+const CLABES = 1000;
+const CARDS = 1000;
+const DUPLICATE_SHARE = 0.2;
+const SETTLEMENT = '00000000-0000-4000-8000-000000000001'; // stp:settlement, seeded by the migrations
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `--profile <dir>`: the gateway and the worker write V8 CPU profiles there (for finding the hot path). */
+function profileDir(): string | undefined {
+  const i = process.argv.indexOf('--profile');
+  return i >= 0 ? path.resolve(process.argv[i + 1] ?? 'profiles') : undefined;
+}
+
+/** CPU seconds (user + system) a process has used so far; Linux /proc, 0 elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Child {
+  proc: ChildProcess;
+  log: string;
+  exited: Promise<number | null>;
+}
+
+/** One of our built apps as a child process, its stdout/stderr appended to a log file. */
+function start(name: string, script: string, env: Record<string, string>): Child {
+  const log = path.join(os.tmpdir(), `pasarela-bench-${name}-${process.pid}.log`);
+  const fd = openSync(log, 'w');
+  const prof = profileDir();
+  const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const proc = spawn(process.execPath, [...flags, script], { env: childEnvironment(env), stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, log, exited };
+}
+
+async function waitForLog(c: Child, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const text = readFileSync(c.log, 'utf8');
+    if (pattern.test(text)) return;
+    if (c.proc.exitCode !== null) throw new Error(`${c.log}: exited ${c.proc.exitCode}\n${text.slice(-2000)}`);
+    await sleep(100);
+  }
+  throw new Error(`${c.log}: no ${pattern} within ${timeoutMs} ms`);
+}
+
+async function stop(c: Child): Promise<void> {
+  if (c.proc.exitCode !== null) return;
+  c.proc.kill('SIGTERM');
+  const t = setTimeout(() => c.proc.kill('SIGKILL'), 15_000);
+  await c.exited;
+  clearTimeout(t);
+}
+
+/** Keep-alive HTTP client: at most `sockets` connections, reused. */
+class Client {
+  private readonly agent: http.Agent;
+
+  constructor(private readonly port: number, sockets: number) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  }
+
+  /** POSTs a webhook signed like the provider (Standard Webhooks, the development secret). */
+  webhook(route: string, body: unknown): Promise<{ status: number; body: string }> {
+    const raw = JSON.stringify(body);
+    const id = `msg_${randomUUID()}`;
+    const ts = Math.floor(Date.now() / 1000);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path: route,
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(raw),
+            'webhook-id': id,
+            'webhook-timestamp': String(ts),
+            'webhook-signature': signWebhook(DEV_WEBHOOK_SECRET, id, ts, raw),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(raw);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+interface LoadResult {
+  calls: number;
+  ok: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+  firstError?: string;
+}
+
+/** Closed loop: `concurrency` loops each sending one request after the other for `ms`. */
+async function load(ms: number, concurrency: number, step: () => Promise<boolean>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const t0 = performance.now();
+  const end = t0 + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const s = performance.now();
+        try {
+          if (await step()) ok++;
+          else errors++;
+        } catch (err) {
+          errors++;
+          firstError ??= (err as Error).message;
+        }
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { calls: latencies.length, ok, errors, seconds: (performance.now() - t0) / 1000, latencies, firstError };
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+function money(centavos: number): string {
+  return `${Math.floor(centavos / 100)}.${String(centavos % 100).padStart(2, '0')}`;
+}
+
+interface SpeiEvent {
+  clabe: string;
+  reference: string;
+  centavos: number;
+  acked: boolean;
+}
+
+async function main(): Promise<void> {
+  const seconds = arg('seconds', 20);
+  const debitSeconds = arg('debit-seconds', 10);
+  const backlogSeconds = arg('backlog-seconds', 5);
+  const servers = testServers();
+  const run = randomBytes(4).toString('hex');
+  const database = `pasarela_bench_wh_${run}`;
+  const prefix = `pasarela_bench_wh_${run}`;
+  const url = await createDatabase(servers.postgresUrl, database);
+  const pool = new DatabasePool(url, 4);
+  const prisma = new PrismaService(pool);
+  const redis = new Redis(servers.redisUrl);
+  const children: Child[] = [];
+  try {
+    await migrate(url, path.resolve('prisma/migrations'));
+    const ledger = new LedgerService(pool, prisma);
+    const { rows: settings } = await pool.query(`select current_setting('server_version') v, current_setting('synchronous_commit') sc, current_setting('fsync') f`);
+    console.log(
+      `webhooks bench: SPEI IN ${seconds} s at concurrency ${SPEI_CONCURRENCY} (${DUPLICATE_SHARE * 100}% redeliveries), DEBIT ${debitSeconds} s at concurrency ${DEBIT_CONCURRENCY}; ` +
+        `${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; Postgres ${settings[0].v} (synchronous_commit=${settings[0].sc}, fsync=${settings[0].f})`,
+    );
+
+    // The accounts: 1,000 CLABEs of customer accounts, 1,000 Credencial cards funded far beyond the run.
+    const clabes: string[] = [];
+    const accountOfClabe = new Map<string, string>();
+    for (let i = 0; i < CLABES; i++) {
+      const id = (await ledger.createAccount({ code: `bench:clabe:${i}`, type: 'liability', flags: { debitsMustNotExceedCredits: true } })).id;
+      const clabe = Clabe.compose('646', '180', `1233${String(i).padStart(7, '0')}`).value;
+      clabes.push(clabe);
+      accountOfClabe.set(clabe, id);
+    }
+    await pool.query(`insert into stp_clabe_links (clabe, ledger_account_id, status) select unnest($1::text[]), unnest($2::uuid[]), 'active'`, [clabes, clabes.map((c) => accountOfClabe.get(c))]);
+    const cards: Array<{ accountNumber: string; emi: string; id: string }> = [];
+    for (let i = 0; i < CARDS; i++) {
+      const id = (await ledger.createAccount({ code: `bench:card:${i}`, type: 'liability', flags: { debitsMustNotExceedCredits: true } })).id;
+      cards.push({ accountNumber: String(500_000_000 + i), emi: String(21_000_000_000 + i), id });
+    }
+    for (let i = 0; i < CARDS; i += 100) {
+      await ledger.transferMany(cards.slice(i, i + 100).map((c) => ({ idempotencyKey: `fund-${c.id}`, legs: [{ debitAccountId: SETTLEMENT, creditAccountId: c.id, amount: 100_000_000n, kind: 'funding' }] })));
+    }
+    await pool.query(
+      `insert into credencial_account_links (account_number, emi_account_identifier, ledger_account_id, status) select unnest($1::text[]), unnest($2::text[]), unnest($3::uuid[]), 'active'`,
+      [cards.map((c) => c.accountNumber), cards.map((c) => c.emi), cards.map((c) => c.id)],
+    );
+
+    // The system under test: gateway and worker, each its own process, as deployed.
+    const port = await freePort();
+    // `--pool N`: DATABASE_POOL_SIZE of both processes (default: the shipped default).
+    const poolSize: Record<string, string> = process.argv.includes('--pool') ? { DATABASE_POOL_SIZE: String(arg('pool', 10)) } : {};
+    const env = { DATABASE_URL: url, REDIS_URL: servers.redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...poolSize };
+    const gateway = start('gateway', 'dist/apps/gateway/src/main.js', env);
+    children.push(gateway);
+    const worker = start('worker', 'dist/apps/worker/src/main.js', env);
+    children.push(worker);
+    await waitForLog(worker, /worker started/, 30_000);
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const up = await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false);
+      if (up) break;
+      if (Date.now() > deadline || gateway.proc.exitCode !== null) throw new Error(`gateway did not start:\n${readFileSync(gateway.log, 'utf8').slice(-2000)}`);
+      await sleep(100);
+    }
+    console.log(`gateway pid ${gateway.proc.pid} on :${port}, worker pid ${worker.proc.pid}; logs ${gateway.log}, ${worker.log}`);
+
+    const untilNoSpeiPending = async () => {
+      for (const deadline = performance.now() + 120_000; ; ) {
+        const { rows } = await pool.query(`select count(*)::int as n from webhook_events where type = 'spei_in' and status = 'PENDING'`);
+        if (rows[0].n === 0) return;
+        if (performance.now() > deadline) throw new Error(`${rows[0].n} SPEI IN rows still PENDING two minutes after the load`);
+        await sleep(50);
+      }
+    };
+
+    // ---- 1. SPEI IN ----
+    const spei = new Client(port, SPEI_CONCURRENCY);
+    const events: SpeiEvent[] = [];
+    let seq = 0;
+    let redeliveries = 0;
+    const speiStep = async (): Promise<boolean> => {
+      let e: SpeiEvent;
+      const acked = events.length > 100 ? events[randomInt(0, events.length)] : undefined;
+      if (acked?.acked && Math.random() < DUPLICATE_SHARE) {
+        e = acked;
+        redeliveries++;
+      } else {
+        e = { clabe: clabes[randomInt(0, CLABES)], reference: `BENCH${run}${String(seq++).padStart(8, '0')}`, centavos: randomInt(1, 100_000), acked: false };
+        events.push(e);
+      }
+      const r = await spei.webhook('/webhooks/stp/spei-in', { clabe: e.clabe, reference: e.reference, amount: money(e.centavos) });
+      if (r.status !== 200) throw new Error(`SPEI IN answered ${r.status}: ${r.body.slice(0, 300)}`);
+      e.acked = true;
+      return true;
+    };
+    await load(2000, SPEI_CONCURRENCY, speiStep); // warm-up (its events are checked like the others)
+    const { rows: t0rows } = await pool.query(`select now() as t`);
+    const measureFrom: Date = t0rows[0].t;
+    const redeliveriesBefore = redeliveries;
+    const eventsBefore = events.length;
+    const cpu0 = { gateway: cpuSeconds(gateway.proc.pid), worker: cpuSeconds(worker.proc.pid) };
+    const intake = await load(seconds * 1000, SPEI_CONCURRENCY, speiStep);
+    const cpu1 = { gateway: cpuSeconds(gateway.proc.pid), worker: cpuSeconds(worker.proc.pid) };
+    const sendEnd = performance.now();
+    spei.close();
+    const accepted = intake.ok / intake.seconds;
+    console.log(
+      `SPEI IN intake: ${intake.ok} acknowledged in ${intake.seconds.toFixed(1)} s = ${accepted.toFixed(0)}/s (${events.length - eventsBefore} new events, ${redeliveries - redeliveriesBefore} redeliveries), ` +
+        `ack p50 ${pct(intake.latencies, 0.5).toFixed(2)} ms, p99 ${pct(intake.latencies, 0.99).toFixed(2)} ms, max ${pct(intake.latencies, 1).toFixed(1)} ms, errors ${intake.errors}`,
+    );
+    if (intake.firstError) console.log(`  first error: ${intake.firstError}`);
+    console.log(
+      `  CPU during the load: gateway ${(cpu1.gateway - cpu0.gateway).toFixed(1)} s (${(((cpu1.gateway - cpu0.gateway) / intake.ok) * 1000).toFixed(2)} ms per request), ` +
+        `worker ${(cpu1.worker - cpu0.worker).toFixed(1)} s, of ${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs`,
+    );
+
+    // ---- 2. drain, then the ledger against what was sent ----
+    await untilNoSpeiPending();
+    const drainSeconds = (performance.now() - sendEnd) / 1000;
+    const { rows: ap } = await pool.query(
+      `select count(*) filter (where applied_at >= $1)::int as n, extract(epoch from max(applied_at) - $1::timestamptz)::float8 as s,
+              count(*) filter (where status = 'FAILED')::int as failed, count(*)::int as total
+         from webhook_events where type = 'spei_in'`,
+      [measureFrom],
+    );
+    const applied = ap[0].n / ap[0].s;
+    console.log(`SPEI IN applied: ${ap[0].n} rows from the start of the measurement to the last one (${ap[0].s.toFixed(1)} s) = ${applied.toFixed(0)}/s; queue drained ${drainSeconds.toFixed(1)} s after the load; ${ap[0].total} rows, ${ap[0].failed} FAILED`);
+
+    // The worker's own capacity, apart from the gateway's intake rate: a backlog built while it is paused
+    // (SIGSTOP), then the time it takes to apply all of it after SIGCONT.
+    worker.proc.kill('SIGSTOP');
+    const backlogLoad = await load(backlogSeconds * 1000, SPEI_CONCURRENCY, speiStep);
+    const { rows: resumeRows } = await pool.query(`select now() as t, count(*)::int as n from webhook_events where type = 'spei_in' and status = 'PENDING'`);
+    worker.proc.kill('SIGCONT');
+    await untilNoSpeiPending();
+    const { rows: bl } = await pool.query(
+      `select count(*)::int as n, extract(epoch from max(applied_at) - $1::timestamptz)::float8 as s from webhook_events where type = 'spei_in' and applied_at >= $1`,
+      [resumeRows[0].t],
+    );
+    const backlogRate = bl[0].n / bl[0].s;
+    console.log(`worker on a backlog: ${resumeRows[0].n} PENDING rows (${backlogLoad.ok} deliveries in ${backlogLoad.seconds.toFixed(1)} s while paused) applied in ${bl[0].s.toFixed(2)} s = ${backlogRate.toFixed(0)}/s`);
+
+    const { rows: credits } = await pool.query(
+      `select external_ref, credit_account_id, count(*)::int as n, sum(amount)::text as amount from ledger_transfers where kind = 'spei_in' group by 1, 2`,
+    );
+    const credited = new Map(credits.map((r) => [`${r.credit_account_id}:${r.external_ref}`, { n: r.n as number, amount: BigInt(r.amount) }]));
+    let lost = 0;
+    let double = 0;
+    let wrongAmount = 0;
+    const expectedByAccount = new Map<string, bigint>();
+    const sentKeys = new Set<string>();
+    for (const e of events) {
+      if (!e.acked) continue; // never acknowledged: the gateway promised nothing
+      const account = accountOfClabe.get(e.clabe)!;
+      const key = `${account}:${e.reference}`;
+      sentKeys.add(key);
+      expectedByAccount.set(account, (expectedByAccount.get(account) ?? 0n) + BigInt(e.centavos));
+      const c = credited.get(key);
+      if (!c) lost++;
+      else if (c.n > 1) double++;
+      else if (c.amount !== BigInt(e.centavos)) wrongAmount++;
+    }
+    const unexpected = [...credited.keys()].filter((k) => !sentKeys.has(k)).length;
+    let balancesOk = 0;
+    for (const [clabe, account] of accountOfClabe) {
+      const b = await ledger.balances(account);
+      if (b.posted === (expectedByAccount.get(account) ?? 0n)) balancesOk++;
+      else console.log(`  balance mismatch on ${clabe}: ${b.posted} posted, ${expectedByAccount.get(account) ?? 0n} sent`);
+    }
+    console.log(`ledger check: ${sentKeys.size} distinct acknowledged events; lost ${lost}, double ${double}, wrong amount ${wrongAmount}, credits matching no event ${unexpected}; CLABE balances equal to their deposits: ${balancesOk}/${CLABES}`);
+
+    // ---- 3. Credencial DEBIT ----
+    const debitClient = new Client(port, DEBIT_CONCURRENCY);
+    const codes = new Map<string, number>();
+    let dseq = 0;
+    const debitStep = async (): Promise<boolean> => {
+      const card = cards[randomInt(0, CARDS)];
+      const amount = money(randomInt(1, 10_000));
+      const r = await debitClient.webhook('/webhooks/credencial/debit', {
+        emi_account_reference: '0001003143',
+        emi_account_identifier: card.emi,
+        account_number: Number(card.accountNumber),
+        amount: Number(amount),
+        currency: 484,
+        amount_liq: Number(amount),
+        currency_liq: 484,
+        identifier_adq: '123456',
+        reference: `DB${run}${dseq++}`,
+        commission: 0,
+        commission_liq: 0,
+        origin: 'MASTER_POS',
+        reason: 0,
+        acquirer: 'BENCH',
+        city: 'CDMX',
+        date: '18/12/2012 03:29:30 PM',
+        terminal: 'TERM0001',
+        trade_name: 'BENCH STORE',
+      });
+      if (r.status !== 200) throw new Error(`DEBIT answered ${r.status}: ${r.body.slice(0, 300)}`);
+      const code = String((JSON.parse(r.body) as { code: unknown }).code);
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+      return code === '-1';
+    };
+    await load(1000, DEBIT_CONCURRENCY, debitStep);
+    codes.clear();
+    const dcpu0 = cpuSeconds(gateway.proc.pid);
+    const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
+    const dcpu = cpuSeconds(gateway.proc.pid) - dcpu0;
+    debitClient.close();
+    const debitRate = debit.calls / debit.seconds;
+    console.log(
+      `DEBIT: ${debit.calls} answered in ${debit.seconds.toFixed(1)} s = ${debitRate.toFixed(0)}/s (codes ${JSON.stringify(Object.fromEntries(codes))}), ` +
+        `p50 ${pct(debit.latencies, 0.5).toFixed(2)} ms, p99 ${pct(debit.latencies, 0.99).toFixed(2)} ms, max ${pct(debit.latencies, 1).toFixed(1)} ms, errors ${debit.errors}`,
+    );
+    if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
+    console.log(`  CPU during the load: gateway ${dcpu.toFixed(1)} s (${((dcpu / debit.calls) * 1000).toFixed(2)} ms per request)`);
+
+    // The settlements of the holds drain too, and the ledger stays balanced.
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+      const { rows } = await pool.query(`select count(*)::int as n from webhook_events where status = 'PENDING'`);
+      if (rows[0].n === 0) break;
+      await sleep(200);
+    }
+    const { rows: st } = await pool.query(`select status, count(*)::int as n from webhook_events where type = 'debit' group by status order by status`);
+    const audit = await ledger.audit();
+    console.log(`DEBIT settlement rows: ${st.map((r) => `${r.status} ${r.n}`).join(', ')}; ledger audit ${audit.ok ? 'ok' : 'FAILED'} (debits ${audit.debitsPosted} = credits ${audit.creditsPosted}, ${audit.mismatches.length} mismatches)`);
+    const lateLoad = os.loadavg()[0].toFixed(2);
+    console.log(`load average at the end: ${lateLoad}`);
+    console.log(
+      `webhooks: ${accepted.toFixed(0)} accepted/s, ${applied.toFixed(0)} applied/s, ack p99 ${pct(intake.latencies, 0.99).toFixed(1)} ms, lost ${lost}, double ${double}; ` +
+        `debit: ${debitRate.toFixed(0)}/s p99 ${pct(debit.latencies, 0.99).toFixed(1)} ms`,
+    );
+  } finally {
+    await Promise.all(children.map((c) => stop(c).catch(() => undefined)));
+    await prisma.$disconnect().catch(() => undefined);
+    await pool.close().catch(() => undefined);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    redis.disconnect();
+    if (!process.argv.includes('--keep')) await dropDatabase(servers.postgresUrl, database).catch(() => undefined);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
