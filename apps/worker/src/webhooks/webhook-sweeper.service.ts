@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { InboxRepository, WebhookIntakeService } from '#libs/inbox';
 import { QueueFactory, QueueName } from '#libs/queue';
+import { PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
 import { WORKER_LOGGER } from '../worker.tokens.js';
 
 /**
@@ -12,9 +13,8 @@ import { WORKER_LOGGER } from '../worker.tokens.js';
  * lock and status, so an extra job is harmless.
  */
 @Injectable()
-export class WebhookSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running = false;
+export class WebhookSweeper extends PeriodicSweeper {
+  protected readonly name = 'sweeper';
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -22,44 +22,28 @@ export class WebhookSweeper implements OnApplicationBootstrap, BeforeApplication
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
     @Inject(QueueFactory) private readonly queues: QueueFactory,
     @Inject(WORKER_LOGGER) private readonly log: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.sweeperIntervalMs);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  beforeApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  protected intervalMs(): number {
+    return this.config.sweeperIntervalMs;
   }
 
-  /** One pass; returns how many rows got a new job. */
-  async sweep(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
+  protected logger(): Logger {
+    return this.log;
+  }
+
+  protected async pass(): Promise<number> {
+    const age = this.config.sweeperAgeMs;
+    const rows = await this.inbox.stalePending(age, 2000);
+    const queue = this.queues.queue(QueueName.Webhooks);
     let requeued = 0;
-    try {
-      const age = this.config.sweeperAgeMs;
-      const rows = await this.inbox.stalePending(age, 2000);
-      const queue = this.queues.queue(QueueName.Webhooks);
-      for (const row of rows) {
-        const job = await queue.getJob(row.id);
-        let jobId = row.id;
-        if (job) {
-          const state = await job.getState();
-          if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
-          if (state === 'active' && Date.now() - (job.processedOn ?? 0) < age) continue;
-          // Finished, failed or stuck: a new job under a new id (the old id is taken).
-          jobId = `${row.id}:sweep:${Date.now()}`;
-        }
-        if (await this.intake.enqueue(row, jobId)) requeued++;
-      }
-      if (requeued > 0) this.log.warn({ requeued, candidates: rows.length }, 'sweeper re-enqueued inbox rows left PENDING');
-    } catch (err) {
-      this.log.error({ err: (err as Error).message }, 'sweeper pass failed');
-    } finally {
-      this.running = false;
+    for (const row of rows) {
+      const jobId = await sweepJobId(queue, row.id, age);
+      if (jobId && (await this.intake.enqueue(row, jobId))) requeued++;
     }
+    if (requeued > 0) this.log.warn({ requeued, candidates: rows.length }, 'sweeper re-enqueued inbox rows left PENDING');
     return requeued;
   }
 }
