@@ -83,6 +83,24 @@ describe('LedgerService', () => {
       expect((await ledger.balances(c.id)).posted).toBe(500n);
     });
 
+    it('returns exactly what it stored, first time and on replay (the one-leg path rebuilds the row from the request)', async () => {
+      const c = await customer(10_000n);
+      const input = { idempotencyKey: key(), legs: [{ debitAccountId: c.id, creditAccountId: bank.id, amount: 1_234n, kind: 'card.debit', externalRef: `${prefix}-lean`, metadata: { z: [1, 'x'], a: { n: null } } }] };
+      const first = await ledger.transfer(input);
+      expect(first.transfers[0]).toEqual(await ledger.getTransfer(first.transfers[0].id));
+      const again = await ledger.transfer(input);
+      expect(again).toEqual({ ...first, replayed: true });
+      const plain = await ledger.transfer({ idempotencyKey: key(), legs: [{ debitAccountId: bank.id, creditAccountId: c.id, amount: 1n }] });
+      expect(plain.transfers[0]).toEqual(await ledger.getTransfer(plain.transfers[0].id));
+      // A hold replayed after it was posted reports its current status, as stored.
+      const hold = await ledger.hold({ idempotencyKey: key(), debitAccountId: c.id, creditAccountId: bank.id, amount: 100n });
+      expect(hold.transfer).toEqual(await ledger.getTransfer(hold.transfer.id));
+      await ledger.post({ idempotencyKey: key(), pendingId: hold.transfer.id });
+      const replayed = await ledger.hold({ idempotencyKey: hold.transfer.idempotencyKey, debitAccountId: c.id, creditAccountId: bank.id, amount: 100n });
+      expect(replayed).toEqual({ replayed: true, transfer: { ...hold.transfer, status: 'posted' } });
+      expect(replayed.transfer).toEqual(await ledger.getTransfer(hold.transfer.id));
+    });
+
     it('refuses the same key with other content and keeps the original', async () => {
       const c = await customer();
       const k = key();
