@@ -1,6 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import type { AppConfig } from '#libs/config';
 
 /**
  * A sweeper: every `intervalMs`, one pass (never two at once) that gives rows left behind a new job. Timer
@@ -11,13 +12,16 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeA
   private running = false;
 
   protected abstract readonly name: string;
-  protected abstract intervalMs(): number;
-  protected abstract logger(): Logger;
   /** One pass; returns how many rows got a new job. */
   protected abstract pass(): Promise<number>;
 
+  constructor(
+    protected readonly config: AppConfig,
+    protected readonly log: Logger,
+  ) {}
+
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.intervalMs());
+    this.timer = setInterval(() => void this.sweep(), this.config.sweeperIntervalMs);
     this.timer.unref();
   }
 
@@ -31,7 +35,7 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeA
     try {
       return await this.pass();
     } catch (err) {
-      this.logger().error({ err: (err as Error).message }, `${this.name} pass failed`);
+      this.log.error({ err: (err as Error).message }, `${this.name} pass failed`);
       return 0;
     } finally {
       this.running = false;

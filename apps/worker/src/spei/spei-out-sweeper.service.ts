@@ -17,20 +17,12 @@ export class SpeiOutSweeper extends PeriodicSweeper {
   protected readonly name = 'SPEI OUT sweeper';
 
   constructor(
-    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(AppConfig) config: AppConfig,
     @Inject(SpeiOutOrdersRepository) private readonly orders: SpeiOutOrdersRepository,
     @Inject(QueueFactory) private readonly queues: QueueFactory,
-    @Inject(WORKER_LOGGER) private readonly log: Logger,
+    @Inject(WORKER_LOGGER) log: Logger,
   ) {
-    super();
-  }
-
-  protected intervalMs(): number {
-    return this.config.sweeperIntervalMs;
-  }
-
-  protected logger(): Logger {
-    return this.log;
+    super(config, log);
   }
 
   protected async pass(): Promise<number> {

@@ -17,21 +17,13 @@ export class WebhookSweeper extends PeriodicSweeper {
   protected readonly name = 'sweeper';
 
   constructor(
-    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(AppConfig) config: AppConfig,
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
     @Inject(QueueFactory) private readonly queues: QueueFactory,
-    @Inject(WORKER_LOGGER) private readonly log: Logger,
+    @Inject(WORKER_LOGGER) log: Logger,
   ) {
-    super();
-  }
-
-  protected intervalMs(): number {
-    return this.config.sweeperIntervalMs;
-  }
-
-  protected logger(): Logger {
-    return this.log;
+    super(config, log);
   }
 
   protected async pass(): Promise<number> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsString, Matches, ValidateNested } from 'class-validator';
 import { Money, ValidationError } from '#libs/domain';
 
 export const UUID_EXAMPLE = '0b6f2a52-3f0c-4b8a-9c1e-6d2f0a7e4b11';
@@ -45,21 +45,6 @@ export class LocationQueryDto {
   longitude!: string;
 }
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ example: 'MGI2ZjJhNTI', maxLength: 200, description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-}
 
 export class EncryptedCardDataDto {
   @ApiProperty({ enum: ['RSA-OAEP-256'], example: 'RSA-OAEP-256', description: 'RSA-OAEP with SHA-256 (and MGF1-SHA-256), to the public key registered for the calling API key.' })
@@ -87,3 +72,5 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationError('cursor is not one this API returned', { field: 'cursor' }, 'invalid_cursor');
   return id;
 }
+
+export { PageQueryDto } from '../../common/page-query.dto.js';

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { AMOUNT_PATTERN, LocationDto, UUID_EXAMPLE } from '../../cards/dto/common.dto.js';
+import { PageQueryDto } from '../../common/page-query.dto.js';
 
 export const SPEI_STATUSES = ['queued', 'sending', 'sent', 'settled', 'returned', 'failed', 'unknown'] as const;
 
@@ -209,7 +210,7 @@ export class SpeiTransferDto {
   updated_at!: string;
 }
 
-export class ListSpeiTransfersQueryDto {
+export class ListSpeiTransfersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: [...SPEI_STATUSES], example: 'unknown' })
   @IsOptional()
   @IsIn([...SPEI_STATUSES])
@@ -237,19 +238,6 @@ export class ListSpeiTransfersQueryDto {
   @Length(10, 30)
   created_to?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, type: 'integer', format: 'int32' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ maxLength: 200, description: 'next_cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }
 
 export class SpeiTransferPageDto {

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { Money } from '#libs/domain';
 import { WEBHOOK_PROVIDERS, WEBHOOK_STATUSES, WEBHOOK_TYPES, type CredencialAccountLinkRecord, type StpClabeLinkRecord, type WebhookEventRecord } from '#libs/inbox';
+import { PageQueryDto } from '../../common/page-query.dto.js';
 
 const UUID_EXAMPLE = '0b6f2a52-3f0c-4b8a-9c1e-6d2f0a7e4b11';
 
-export class ListWebhookEventsQueryDto {
+export class ListWebhookEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: WEBHOOK_PROVIDERS })
   @IsOptional()
   @IsIn(WEBHOOK_PROVIDERS as string[])
@@ -28,19 +28,6 @@ export class ListWebhookEventsQueryDto {
   @Length(1, 64)
   outcome?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, type: 'integer', format: 'int32' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ maxLength: 200, description: 'next_cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }
 
 export class WebhookEventDto {
