@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { createLogger } from '#libs/logging';
 import type { AppConfig } from '#libs/config';
+import { mountQueuesBoard } from './admin-queues/queues-board.js';
 import { AppModule, type GatewayOptions } from './app.module.js';
 import { buildOpenApiDocument } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
@@ -58,6 +59,9 @@ export async function createGatewayApp(config: AppConfig, options: GatewayOption
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
     log[level]({ request_id: req.id, method: req.method, url: req.url, route, status, ms: Math.round(reply.elapsedTime * 10) / 10, api_key_id: req.apiKey?.id }, 'request completed');
   });
+
+  // Plain Fastify routes, so they stay out of the OpenAPI document built from Nest's controllers.
+  await mountQueuesBoard(app);
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {

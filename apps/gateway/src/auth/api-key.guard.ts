@@ -15,9 +15,24 @@ declare module 'fastify' {
   }
 }
 
-function presentedKey(req: FastifyRequest): string | undefined {
+/** What {@link ApiKeyGuard.authorize} accepts besides `X-API-Key` and `Authorization: Bearer`. */
+export interface KeyCheckOptions {
+  /**
+   * Also take the key as the password of HTTP Basic auth (any username), for pages a plain browser
+   * opens: it can send nothing else. Off for the API, whose documented schemes stay the two headers.
+   */
+  basic?: boolean;
+}
+
+function presentedKey(req: FastifyRequest, options: KeyCheckOptions): string | undefined {
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  if (options.basic && typeof auth === 'string' && /^basic\s+/i.test(auth)) {
+    const decoded = Buffer.from(auth.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const password = colon >= 0 ? decoded.slice(colon + 1).trim() : '';
+    if (password) return password;
+  }
   const header = req.headers['x-api-key'];
   return typeof header === 'string' ? header.trim() : undefined;
 }
@@ -43,7 +58,16 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const presented = presentedKey(req);
+    await this.authorize(req, reply, this.reflector.getAllAndOverride<string[]>(SCOPES_KEY, targets) ?? []);
+    return true;
+  }
+
+  /**
+   * The whole check, also for routes Nest does not own (the Bull Board dashboard mounted on Fastify):
+   * they share this rate limiter, so no entrance lets keys be guessed faster. Throws ProblemException.
+   */
+  async authorize(req: FastifyRequest, reply: FastifyReply, required: readonly string[], options: KeyCheckOptions = {}): Promise<AuthenticatedKey> {
+    const presented = presentedKey(req, options);
     const key = presented ? await this.keys.authenticate(presented) : undefined;
     // Failed attempts are limited per client address, so keys cannot be guessed at full speed.
     const rate = this.limiter.take(key ? `key:${key.id}` : `ip:${req.ip}`);
@@ -57,13 +81,15 @@ export class ApiKeyGuard implements CanActivate {
       throw new ProblemException(429, 'rate_limited', `rate limit of ${rate.limit} requests exceeded; retry in ${rate.resetSeconds} s`, undefined, headers);
     }
     for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
-    if (!presented) throw new ProblemException(401, 'api_key_missing', 'send an API key as `X-API-Key: <key>` or `Authorization: Bearer <key>`');
+    if (!presented) {
+      const how = options.basic ? ', `Authorization: Bearer <key>` or HTTP Basic auth with the key as password' : ' or `Authorization: Bearer <key>`';
+      throw new ProblemException(401, 'api_key_missing', `send an API key as \`X-API-Key: <key>\`${how}`);
+    }
     if (!key) throw new ProblemException(401, 'api_key_invalid', 'the API key is unknown or revoked');
     req.apiKey = key;
-    const required = this.reflector.getAllAndOverride<string[]>(SCOPES_KEY, targets) ?? [];
     if (!hasScopes(key.scopes, required)) {
       throw new ProblemException(403, 'insufficient_scope', `this operation needs the scope(s): ${required.join(', ')}`);
     }
-    return true;
+    return key;
   }
 }

@@ -11,7 +11,10 @@ import { ApiKeysService } from './api-keys.service.js';
   providers: [
     ApiKeysService,
     IdempotencyService,
-    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    // One instance, reachable by app.get(): routes mounted on Fastify outside Nest (the queue
+    // dashboard) check keys with it and share its rate limiter.
+    ApiKeyGuard,
+    { provide: APP_GUARD, useExisting: ApiKeyGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
   exports: [ApiKeysService, IdempotencyService],

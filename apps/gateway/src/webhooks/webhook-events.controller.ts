@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '#libs/domain';
 import { InboxRepository, ProviderLinksRepository, WebhookIntakeService } from '#libs/inbox';
-import { QueueFactory, QueueName } from '#libs/queue';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { IDEMPOTENCY_HEADER } from '../common/openapi.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
@@ -106,55 +105,5 @@ export class ProviderLinksController {
     const r = await this.links.card(accountNumber);
     if (!r) throw new NotFoundError(`Credencial account ${accountNumber} is not registered`, undefined, 'account_link_not_found');
     return CredencialAccountLinkDto.from(r);
-  }
-}
-
-function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/**
- * A minimal read-only queue dashboard for QA (Bull Board was not installed: its Fastify adapter pulls in
- * @fastify/view + ejs): job counts per queue, the latest failed jobs, and the inbox's dead letters.
- */
-@Controller('admin/queues')
-export class QueuesDashboardController {
-  constructor(
-    @Inject(QueueFactory) private readonly queues: QueueFactory,
-    @Inject(InboxRepository) private readonly inbox: InboxRepository,
-  ) {}
-
-  @Get('data')
-  @RequireScopes('admin')
-  @ApiExcludeEndpoint()
-  async data(): Promise<Record<string, unknown>> {
-    for (const name of Object.values(QueueName)) this.queues.queue(name);
-    const depths = await this.queues.depths();
-    const failedJobs = await this.queues.queue(QueueName.Webhooks).getFailed(0, 19);
-    const deadLetters = await this.inbox.list({ status: 'FAILED', limit: 20 });
-    const unmatched = await this.inbox.list({ status: 'UNMATCHED', limit: 20 });
-    return {
-      queues: depths,
-      failed_jobs: failedJobs.map((j) => ({ id: j.id, name: j.name, event_id: (j.data as { eventId?: string })?.eventId, attempts: j.attemptsMade, reason: j.failedReason, finished_at: j.finishedOn })),
-      inbox_failed: deadLetters.items.map(WebhookEventDto.from),
-      inbox_unmatched: unmatched.items.map(WebhookEventDto.from),
-    };
-  }
-
-  @Get()
-  @RequireScopes('admin')
-  @ApiExcludeEndpoint()
-  @Header('content-type', 'text/html; charset=utf-8')
-  async page(): Promise<string> {
-    const d = (await this.data()) as { queues: Array<Record<string, unknown>>; failed_jobs: Array<Record<string, unknown>>; inbox_failed: WebhookEventDto[]; inbox_unmatched: WebhookEventDto[] };
-    const table = (rows: Array<Record<string, unknown>>, cols: string[]) =>
-      `<table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${cols.map((c) => `<td>${esc(r[c] ?? '')}</td>`).join('')}</tr>`).join('')}</table>`;
-    return `<!doctype html><html><head><meta charset="utf-8"><title>Pasarela queues</title>
-<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style></head><body>
-<h1>Queues</h1>${table(d.queues, ['queue', 'waiting', 'active', 'delayed', 'failed', 'completed'])}
-<h2>Failed webhook jobs (latest)</h2>${table(d.failed_jobs, ['id', 'name', 'event_id', 'attempts', 'reason'])}
-<h2>Inbox dead letters (FAILED) — replay with POST /v1/webhook-events/{id}/replay</h2>${table(d.inbox_failed as unknown as Array<Record<string, unknown>>, ['id', 'provider', 'type', 'attempts', 'last_error', 'received_at'])}
-<h2>Inbox UNMATCHED (kept and surfaced)</h2>${table(d.inbox_unmatched as unknown as Array<Record<string, unknown>>, ['id', 'provider', 'type', 'outcome', 'dedup_key', 'received_at'])}
-<p>JSON: <code>GET /admin/queues/data</code></p></body></html>`;
   }
 }
