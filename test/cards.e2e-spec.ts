@@ -1,8 +1,10 @@
-import { constants, generateKeyPairSync, privateDecrypt, randomUUID, type KeyObject } from 'node:crypto';
+import { constants, createHash, createHmac, generateKeyPairSync, privateDecrypt, randomUUID, type KeyObject } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '#libs/config';
-import { DatabasePool } from '#libs/database';
+import { AppConfig, loadConfig } from '#libs/config';
+import { DatabasePool, PrismaService } from '#libs/database';
+import { CardIssuing } from '#libs/domain';
 import { LedgerService } from '#libs/ledger';
+import { canonicalJson } from '../apps/gateway/src/idempotency/idempotency.service.js';
 import { createSandboxApp } from '../apps/sandbox/src/sandbox.app.js';
 import { dumpDatabase, dumpQueueKeys } from './support/card-data-scan.js';
 import { call as rawCall, startGateway, type CallOptions, type TestGateway } from './support/gateway.js';
@@ -217,6 +219,65 @@ describe('cards API (e2e, NeCIPCo sandbox)', () => {
       expect((await post('/v1/cardholders', person(), reader)).status).toBe(403);
       expect((await call('POST', '/v1/cardholders', { body: person(), idempotencyKey: randomUUID() })).status).toBe(401);
     });
+
+    it('GET /v1/cardholders with search filters: searched at the provider, mapped to our ids; cardholders not created through Pasarela left out; bad filters 400', async () => {
+      const a = { ...person(), email: `search-a-${randomUUID().slice(0, 8)}@example.com`, mobile_phone: '5512345678' };
+      const b = { ...person(), email: `search-b-${randomUUID().slice(0, 8)}@example.com` };
+      const idA = (await post('/v1/cardholders', a)).body.id as string;
+      const idB = (await post('/v1/cardholders', b)).body.id as string;
+      const ids = async (query: string, key = reader) => {
+        const r = await get(`/v1/cardholders?${query}`, key);
+        expect({ query, status: r.status }).toEqual({ query, status: 200 });
+        expect(r.body.next_cursor).toBeNull();
+        return (r.body.data as Array<{ id: string }>).map((c) => c.id);
+      };
+      expect(await ids(`curp=${a.curp}`)).toEqual([idA]);
+      expect(await ids(`curp=${b.curp}`)).toEqual([idB]);
+      expect((await get(`/v1/cardholders?curp=${a.curp}`, reader)).body.data[0]).toEqual({ id: idA, provider: 'necipco', external_id: a.external_id, created_at: expect.any(String) });
+      expect(await ids(`email=${encodeURIComponent(b.email)}`)).toEqual([idB]);
+      expect(await ids(`mobile_phone=5512345678`)).toEqual([idA]);
+      expect(await ids(`id=${idA}`)).toEqual([idA]);
+      expect(await ids(`id=${idA}&provider=necipco`)).toEqual([idA]);
+      expect(await ids(`curp=${a.curp}&email=${encodeURIComponent(a.email)}&rfc=${a.rfc}`)).toEqual([idA]); // AND
+      expect(await ids(`curp=${a.curp}&email=${encodeURIComponent(b.email)}`)).toEqual([]);
+      expect(await ids(`id=${idA}&curp=${b.curp}`)).toEqual([]);
+      expect(await ids(`id=${randomUUID()}`)).toEqual([]);
+      expect(await ids('curp=ZZZZ999999HZZZZZ99')).toEqual([]);
+      expect((await ids(`rfc=${a.rfc}&primary_phone=${a.primary_phone}`)).length).toBe(1); // NeCIPCo answers one cardholder per search
+
+      // One created straight at the provider (not through Pasarela) is not returned, and not registered by the search.
+      const foreign = { ...person(), curp: `XEXX010101HNEZZZ${String(seq % 100).padStart(2, '0')}` };
+      const remote = await gw.app.get(CardIssuing).createCardholder({
+        firstName: foreign.first_name, secondName: foreign.second_name, surname: foreign.surname, secondSurname: foreign.second_surname,
+        rfc: foreign.rfc, curp: foreign.curp, email: foreign.email, primaryPhone: foreign.primary_phone, mobilePhone: foreign.mobile_phone,
+        address: { street: 'Av. Siempre', externalNumber: '#12', suburb: 'Napoles', city: 'CDMX', state: 'CDMX', postalCode: '55120' },
+        birthdate: foreign.birthdate, gender: foreign.gender, maritalStatus: foreign.marital_status, hasKids: false,
+      });
+      expect((await gw.app.get(CardIssuing).getCardholder({ curp: foreign.curp })).cardholderId).toBe(remote.cardholderId); // the provider has it…
+      expect(await ids(`curp=${foreign.curp}`)).toEqual([]); // …Pasarela does not
+      expect(await gw.app.get(PrismaService).cardholder.findFirst({ where: { providerCardholderId: remote.cardholderId } })).toBeNull();
+
+      // Bad filters: 400 naming the field; a provider without card issuing: 422 naming the capability.
+      for (const [query, field] of [
+        ['curp=SHORT', 'curp'],
+        ['rfc=X', 'rfc'],
+        ['email=not-an-email', 'email'],
+        ['primary_phone=555', 'primary_phone'],
+        ['mobile_phone=55555555555', 'mobile_phone'],
+        ['id=not-a-uuid', 'id'],
+        ['provider=acme&curp=XEXX010101HNEXXX01', 'provider'],
+        [`curp=${a.curp}&cursor=${Buffer.from(idA).toString('base64url')}`, 'cursor'],
+        [`curp=${a.curp}&first_name=John`, 'first_name'],
+      ]) {
+        const r = await get(`/v1/cardholders?${query}`, reader);
+        expect({ query, status: r.status, named: r.text.includes(field) }).toEqual({ query, status: 400, named: true });
+      }
+      expect((await get(`/v1/cardholders?provider=bcs&curp=${a.curp}`, reader)).body).toMatchObject({ status: 422, code: 'capability_not_supported' });
+      expect((await call('GET', `/v1/cardholders?curp=${a.curp}`)).status).toBe(401);
+      // Without search filters the list is unchanged (ours, paginated), and `provider` narrows it.
+      expect((await get('/v1/cardholders?provider=bcs', reader)).body.data).toEqual([]);
+      expect((await get('/v1/cardholders?provider=necipco&limit=1', reader)).body.next_cursor).toEqual(expect.any(String));
+    });
   });
 
   describe('cards', () => {
@@ -345,6 +406,33 @@ describe('cards API (e2e, NeCIPCo sandbox)', () => {
       expect((await post(`/v1/cards/${card.id}/authentication`, { authentication_info: '123' })).status).toBe(400);
       expect((await post(`/v1/cards/${randomUUID()}/authentication`, { authentication_info: '123456' })).status).toBe(404);
       expect((await post(`/v1/cards/${card.id}/authentication`, { authentication_info: '123456' }, reader)).status).toBe(403);
+    });
+    it('POST /v1/cards/{id}/pin/validation: 5 wrong PINs lock the PIN; the next validation, even with the right PIN, is 422 pin_locked', async () => {
+      const card = await activeCard();
+      const setKey = randomUUID();
+      const setBody = { pin: PIN_A, location: HERE };
+      expect((await put(`/v1/cards/${card.id}/pin`, setBody, writer, setKey)).status).toBe(200);
+      // The idempotency record pins the request by an HMAC under the server's key: a 4-digit PIN is not brute-forceable from it.
+      const record = await gw.app.get(PrismaService).idempotencyRecord.findFirstOrThrow({ where: { idempotencyKey: setKey } });
+      const text = `PUT\n/v1/cards/${card.id}/pin\n${canonicalJson(setBody)}`;
+      expect(record.requestHash).toBe(createHmac('sha256', gw.app.get(AppConfig).idempotencyHashKey).update(text).digest('hex'));
+      expect(record.requestHash).not.toBe(createHash('sha256').update(text).digest('hex'));
+      expect((await put(`/v1/cards/${card.id}/pin`, setBody, writer, setKey)).headers.get('idempotent-replayed')).toBe('true');
+      expect((await put(`/v1/cards/${card.id}/pin`, { ...setBody, pin: PIN_B }, writer, setKey)).status).toBe(409);
+      const left: unknown[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await post(`/v1/cards/${card.id}/pin/validation`, { pin: WRONG_PIN, location: HERE });
+        expect(r.status).toBe(200);
+        left.push(r.body);
+      }
+      expect(left).toEqual([4, 3, 2, 1, 0].map((n) => ({ valid: false, attempts_remaining: n })));
+      const locked = await post(`/v1/cards/${card.id}/pin/validation`, { pin: PIN_A, location: HERE });
+      expect(locked.status).toBe(422);
+      expect(locked.headers.get('content-type')).toContain('application/problem+json');
+      expect(locked.body).toMatchObject({ status: 422, code: 'pin_locked' });
+      // Still locked on a retry; the PIN itself never shows in the answer.
+      expect((await post(`/v1/cards/${card.id}/pin/validation`, { pin: PIN_A, location: HERE })).body).toMatchObject({ status: 422, code: 'pin_locked' });
+      expect(locked.text).not.toContain(PIN_A);
     });
   });
 

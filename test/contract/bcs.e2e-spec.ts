@@ -253,6 +253,25 @@ describe('BCS cards-management contract (sandbox)', () => {
     });
   });
 
+  it('a BCS answering 404 with a code outside the table (or the status-prefixed form) → NotFoundError card_not_found, not a decline', async () => {
+    const c = await newCard('debit');
+    const answering = (errorCode: string, errorType: string) =>
+      new BcsAdapter(
+        client({
+          fetch: async () =>
+            new Response(JSON.stringify({ responseType: { value: 'ER' }, responseDetail: { errorCode, errorDesc: '14-CARD DOES NOT EXIST', errorType } }), { status: 404, headers: { 'content-type': 'application/json' } }),
+        }),
+      );
+    for (const [code, type] of [['77777', 'CORE'], ['40450001', 'VAL'], ['VAL14', '']]) {
+      const e = await fails(answering(code, type).holdAccounts({ customer: who(c), allDebitCards: false, accounts: [enc(c)] }, ctx));
+      expect({ code, type, cls: e instanceof NotFoundError, domain: e.code }).toEqual({ code, type, cls: true, domain: 'card_not_found' });
+    }
+    const cc = await newCard('credit');
+    const e = await fails(answering('77777', 'CORE').replaceCreditCard({ card: enc(cc), lockCode: '01' }, ctx));
+    expect(e).toBeInstanceOf(NotFoundError);
+    expect(e.code).toBe('card_not_found');
+  });
+
   it('Apply Debit Card: POST /cardsManagement/v1/DebitCard with the customer in X-Invoker-CustId', async () => {
     sent.length = 0;
     await adapter.applyDebitCard({ ...ctx, customerId: '51680607' });

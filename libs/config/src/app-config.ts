@@ -90,6 +90,8 @@ export class AppConfig {
   /** How often the worker's sweeper looks for inbox rows left PENDING, and how old they must be. */
   readonly sweeperIntervalMs!: number;
   readonly sweeperAgeMs!: number;
+  /** HMAC-SHA256 key of idempotency records' request hashes (a PIN body must not be brute-forceable from its hash). */
+  readonly idempotencyHashKey!: string;
 
   get queueBackend(): QueueBackendKind {
     return this.redisUrl ? 'redis' : 'postgres';
@@ -319,6 +321,20 @@ function webhookConfig(r: Reader, prefix: 'STP' | 'CREDENCIAL', production: bool
   return { hmacSecrets, basicAuth, ipAllowlist };
 }
 
+/** Fixed in development so stored idempotency records still match after a restart; refused in production. */
+export const DEV_IDEMPOTENCY_HASH_KEY = 'pasarela-dev-idempotency-hash-key-not-for-production';
+
+function idempotencyHashKey(r: Reader, production: boolean): string {
+  const key = r.optional('IDEMPOTENCY_HASH_KEY');
+  if (key === undefined) {
+    if (production) r.problems.push('IDEMPOTENCY_HASH_KEY is required when NODE_ENV=production (a secret of 32+ characters)');
+    return DEV_IDEMPOTENCY_HASH_KEY;
+  }
+  if (key.length < 32) r.problems.push('IDEMPOTENCY_HASH_KEY must be at least 32 characters');
+  else if (production && key === DEV_IDEMPOTENCY_HASH_KEY) r.problems.push('IDEMPOTENCY_HASH_KEY must not be the development default in production');
+  return key;
+}
+
 /** The development key `npm start` ensures; same shape as every API key, so the guard accepts it. */
 function devApiKey(r: Reader): string | undefined {
   const key = r.optional('DEV_API_KEY');
@@ -368,6 +384,7 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     webhookToleranceSeconds: r.int('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
     sweeperIntervalMs: r.int('SWEEPER_INTERVAL_MS', 5000, 100, 3_600_000),
     sweeperAgeMs: r.int('SWEEPER_AGE_MS', 15_000, 100, 86_400_000),
+    idempotencyHashKey: idempotencyHashKey(r, nodeEnv === 'production'),
   });
   if (nodeEnv === 'production' && !config.databaseUrl) {
     r.problems.push('DATABASE_URL is required when NODE_ENV=production (the embedded Postgres is for development)');

@@ -44,6 +44,20 @@ describe('CardProviders (routing by the owning provider)', () => {
     expect(providers.choose('bcs')).toBe('bcs');
   });
 
+  it('says which providers registered a capability (routing by capability, not by name)', () => {
+    const processing = { provider: 'credencial' } as CardProcessing;
+    const all = new CardProviders(issuing, {} as CardFunds, {} as ProgramAdmin, undefined as unknown as SpeiRail, servicing, processing);
+    expect(all.supports('necipco', 'card_issuing')).toBe(true);
+    expect(all.supports('bcs', 'card_issuing')).toBe(false);
+    expect(all.supports('bcs', 'card_servicing')).toBe(true);
+    expect(all.supports('necipco', 'spei_from_card')).toBe(false); // bound to undefined here
+    expect(all.supports('acme', 'card_issuing')).toBe(false);
+    expect(all.supporting('card_issuing')).toEqual(['necipco']);
+    expect(all.supporting('card_servicing')).toEqual(['bcs']);
+    expect(all.supporting('card_processing')).toEqual(['credencial']);
+    expect(providers.supporting('card_processing')).toEqual([]);
+  });
+
   it('an unknown provider asked for at creation is a 400', () => {
     expect(() => providers.choose('acme')).toThrow(ValidationError);
   });

@@ -17,6 +17,15 @@ interface ProviderPorts {
   servicing?: CardServicing;
 }
 
+const PORT_OF: Readonly<Record<CardCapability, keyof ProviderPorts>> = Object.freeze({
+  card_issuing: 'issuing',
+  card_funds: 'funds',
+  program_admin: 'program',
+  spei_from_card: 'spei',
+  card_processing: 'processing',
+  card_servicing: 'servicing',
+});
+
 /**
  * Routes an operation to the provider that owns the card (or cardholder, or client). Each provider
  * registers the ports it implements; one it lacks is a CapabilityNotSupportedError (422) naming the
@@ -72,6 +81,16 @@ export class CardProviders {
 
   servicing(provider: string): CardServicing {
     return this.get(provider, 'servicing', 'card_servicing');
+  }
+
+  /** Whether the provider registered the capability's port: route on this, never on a vendor's name. */
+  supports(provider: string, capability: CardCapability): boolean {
+    return !!this.ports[provider]?.[PORT_OF[capability]];
+  }
+
+  /** The providers that registered the capability's port, in CARD_PROVIDERS order. */
+  supporting(capability: CardCapability): CardProviderName[] {
+    return CARD_PROVIDERS.filter((p) => this.supports(p, capability));
   }
 
   private get<K extends keyof ProviderPorts>(provider: string, port: K, capability: CardCapability): NonNullable<ProviderPorts[K]> {

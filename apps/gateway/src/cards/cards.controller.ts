@@ -10,7 +10,7 @@ import { CardMoneyService } from './card-money.service.js';
 import { CardProcessingService } from './card-processing.service.js';
 import { callContext } from './card-servicing.controller.js';
 import { CardsService } from './cards.service.js';
-import { CardholderDto, CardholderPageDto, CreateCardholderDto } from './dto/cardholder.dto.js';
+import { CardholderDto, CardholderPageDto, CreateCardholderDto, ListCardholdersQueryDto } from './dto/cardholder.dto.js';
 import {
   AuthenticationDto,
   AuthenticationResultDto,
@@ -38,7 +38,7 @@ import {
 } from './dto/card.dto.js';
 import { NominateCardDto, NominatedCardDto } from './dto/card-nomination.dto.js';
 import { CardAmountDto, CardMoneyMovementDto, CardPaymentDto, CardPurchaseDto, CardTransferDto, CardWithdrawalDto } from './dto/card-money.dto.js';
-import { LocationQueryDto, PageQueryDto, UUID_PARAM, WithLocationDto } from './dto/common.dto.js';
+import { LocationQueryDto, UUID_PARAM, WithLocationDto } from './dto/common.dto.js';
 
 const CARD_ID = { name: 'id', description: 'Pasarela card id', schema: { type: 'string', ...UUID_PARAM } } as const;
 const apiKeyOf = (req: FastifyRequest) => req.apiKey!.id;
@@ -60,10 +60,18 @@ export class CardholdersController {
 
   @Get()
   @RequireScopes('cards:read')
-  @ApiOperation({ summary: 'List cardholders', description: 'Cursor-paginated, oldest id first.' })
+  @ApiOperation({
+    summary: 'List or search cardholders',
+    description:
+      'Without filters: Pasarela\'s cardholders, cursor-paginated, oldest id first (`provider` narrows them). ' +
+      'With any of `id`, `rfc`, `curp`, `email`, `primary_phone`, `mobile_phone`: a search at the provider (NeCIPCo Get Cardholders; filters combined with AND) ' +
+      'of `provider`, else of every provider that issues cards; `id` is a Pasarela id. The provider answers at most one cardholder per search, mapped back to its Pasarela id; ' +
+      'a cardholder the provider knows but that was not created through Pasarela is left out (a search registers nothing), so no match and a foreign match are both an empty page. ' +
+      'A search is one page (`next_cursor` null; `cursor` with filters is a 400). A malformed filter is a 400 naming it.',
+  })
   @ApiOkResponse({ type: CardholderPageDto })
-  list(@Query() q: PageQueryDto): Promise<CardholderPageDto> {
-    return this.cards.listCardholders(q.limit, q.cursor);
+  list(@Query() q: ListCardholdersQueryDto): Promise<CardholderPageDto> {
+    return this.cards.listCardholders(q);
   }
 
   @Get(':id')

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '#libs/database';
-import { maskPan, Money, NotFoundError, ProviderUnavailableError, SensitiveValue, ValidationError, type CardSummary, type GeoLocation, type NewCardholder } from '#libs/domain';
+import { maskPan, Money, NotFoundError, type CardholderQuery, ProviderUnavailableError, SensitiveValue, ValidationError, type CardSummary, type GeoLocation, type NewCardholder } from '#libs/domain';
 import { LedgerService } from '#libs/ledger';
 import { CardDataKeysService } from './card-data-keys.service.js';
 import { CardLedgerService } from './card-ledger.service.js';
-import { CardProviders } from './card-providers.js';
+import { CardProviders, type CardProviderName } from './card-providers.js';
 import { CardServicingService, type CallContext } from './card-servicing.service.js';
-import type { CardholderDto, CardholderPageDto, CreateCardholderDto } from './dto/cardholder.dto.js';
+import { CARDHOLDER_SEARCH_FIELDS, type CardholderDto, type CardholderPageDto, type CreateCardholderDto, type ListCardholdersQueryDto } from './dto/cardholder.dto.js';
 import type {
   AuthenticationResultDto,
   CardBalanceDto,
@@ -35,6 +35,10 @@ export { cardView, type CardRow };
 type CardholderRow = Awaited<ReturnType<PrismaService['cardholder']['findUniqueOrThrow']>>;
 
 const MASKED = /^\*{12}\d{4}$/;
+
+function cardholderSummary(r: CardholderRow) {
+  return { id: r.id, provider: r.provider, external_id: r.externalId, created_at: r.createdAt.toISOString() };
+}
 
 export function geo(l: LocationDto | { latitude: string; longitude: string }): GeoLocation {
   return { latitude: l.latitude, longitude: l.longitude };
@@ -126,14 +130,56 @@ export class CardsService {
     return this.cardholderView(row, remote);
   }
 
-  async listCardholders(limit = 50, cursor?: string): Promise<CardholderPageDto> {
-    const after = decodeCursor(cursor);
-    const rows = await this.prisma.cardholder.findMany({ where: after ? { id: { gt: after } } : {}, orderBy: { id: 'asc' }, take: limit + 1 });
+  async listCardholders(q: ListCardholdersQueryDto = {}): Promise<CardholderPageDto> {
+    if (CARDHOLDER_SEARCH_FIELDS.some((f) => q[f] !== undefined)) return this.searchCardholders(q);
+    const limit = q.limit ?? 50;
+    const after = decodeCursor(q.cursor);
+    const rows = await this.prisma.cardholder.findMany({
+      where: { ...(q.provider ? { provider: q.provider } : {}), ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+    });
     const page = rows.slice(0, limit);
     return {
-      data: page.map((r) => ({ id: r.id, provider: r.provider, external_id: r.externalId, created_at: r.createdAt.toISOString() })),
+      data: page.map(cardholderSummary),
       next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
+  }
+
+  /**
+   * The filters go to each card-issuing provider's Get Cardholders (AND); its answers are mapped back to our
+   * ids. A cardholder the provider knows but Pasarela did not create is left out: a read registers nothing,
+   * and the provider's program may hold other integrators' people.
+   */
+  private async searchCardholders(q: ListCardholdersQueryDto): Promise<CardholderPageDto> {
+    if (q.cursor) throw new ValidationError('a cardholder search is one page: cursor is not allowed with search filters', { field: 'cursor' }, 'validation_failed');
+    // `id` is ours: it pins the provider and becomes the provider's id.
+    const own = q.id ? await this.prisma.cardholder.findUnique({ where: { id: q.id } }) : undefined;
+    if (own === null || (own && q.provider && own.provider !== q.provider)) return { data: [], next_cursor: null };
+    const providers = own ? [own.provider] : q.provider ? [q.provider] : this.providers.supporting('card_issuing');
+    const query: CardholderQuery = {
+      cardholderId: own?.providerCardholderId,
+      rfc: q.rfc,
+      curp: q.curp,
+      email: q.email,
+      primaryPhone: q.primary_phone,
+      mobilePhone: q.mobile_phone,
+    };
+    const found = await Promise.all(
+      providers.map(async (provider) => {
+        try {
+          return { provider, cardholderId: (await this.providers.issuing(provider).getCardholder(query)).cardholderId };
+        } catch (e) {
+          if (e instanceof NotFoundError) return undefined; // no match is an empty result, not a 404
+          throw e;
+        }
+      }),
+    );
+    const hits = found.filter((f): f is { provider: CardProviderName; cardholderId: string } => f !== undefined);
+    const rows = hits.length
+      ? await this.prisma.cardholder.findMany({ where: { OR: hits.map((h) => ({ provider: h.provider, providerCardholderId: h.cardholderId })) }, orderBy: { id: 'asc' }, take: q.limit ?? 50 })
+      : [];
+    return { data: rows.map(cardholderSummary), next_cursor: null };
   }
 
   private async cardholderView(row: CardholderRow, remote: Awaited<ReturnType<ReturnType<CardProviders['issuing']>['getCardholder']>>): Promise<CardholderDto> {
@@ -313,8 +359,9 @@ export class CardsService {
 
   async validatePin(id: string, pin: string, location: LocationDto, call: CallContext = {}): Promise<PinValidationDto> {
     const row = await this.card(id);
-    // BCS validates a debit card's PIN through card servicing (no issuing port); `location` is unused there.
-    if (row.provider === 'bcs') return this.servicing.validatePin(row, pin, call);
+    // An issuer validates through CardIssuing; a provider that only services the card (BCS debit cards)
+    // through CardServicing, where `location` is unused. Neither: 422 naming card_issuing, as before.
+    if (!this.providers.supports(row.provider, 'card_issuing') && this.providers.supports(row.provider, 'card_servicing')) return this.servicing.validatePin(row, pin, call);
     const r = await this.providers.issuing(row.provider).validateAtmPin({ cardId: row.providerCardId }, SensitiveValue.pin(pin), geo(location));
     return { valid: r.valid, attempts_remaining: r.attemptsRemaining ?? null };
   }

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ProblemException } from '../common/problem-details.filter.js';
 import { IDEMPOTENT_KEY, type IdempotentOptions } from './idempotent.decorator.js';
-import { IdempotencyService, requestHash } from './idempotency.service.js';
+import { IdempotencyService } from './idempotency.service.js';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -42,7 +42,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!KEY_FORMAT.test(key)) throw new ProblemException(400, 'idempotency_key_invalid', 'Idempotency-Key must be 1-255 printable ASCII characters');
     const apiKeyId = req.apiKey!.id;
     const path = req.routeOptions.url ?? req.url;
-    const hash = requestHash(req.method, req.url.split('?')[0], req.body ?? null);
+    const hash = this.store.hash(req.method, req.url.split('?')[0], req.body ?? null);
     const claim = await this.store.claim(apiKeyId, key, req.method, path, hash);
     switch (claim.kind) {
       case 'mismatch':

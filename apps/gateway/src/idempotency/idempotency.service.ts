@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '#libs/config';
 import { Prisma, PrismaService } from '#libs/database';
 
 export type Claim =
@@ -18,13 +19,24 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method}\n${path}\n${canonicalJson(body)}`).digest('hex');
+/**
+ * A request's identity, keyed: bodies hold PINs, CVCs and PANs (a 4-digit PIN's plain SHA-256 is
+ * brute-forced in milliseconds), so the stored hash is an HMAC under a server secret.
+ */
+export function requestHash(key: string, method: string, path: string, body: unknown): string {
+  return createHmac('sha256', key).update(`${method}\n${path}\n${canonicalJson(body)}`).digest('hex');
 }
 
 @Injectable()
 export class IdempotencyService {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  hash(method: string, path: string, body: unknown): string {
+    return requestHash(this.config.idempotencyHashKey, method, path, body);
+  }
 
   /** Claims the key for this request, or says what the earlier request with the key became. */
   async claim(apiKeyId: string, key: string, method: string, path: string, hash: string): Promise<Claim> {

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ProviderDeclinedError, ProviderUnavailableError, ValidationError } from '#libs/domain';
-import { BCS_ERROR_TABLES, errorDetail, isErrorAnswer, isSuccessCode, mapBcsError, type BcsOperation } from './bcs.errors.js';
+import { BCS_ERROR_TABLES, codeForms, errorDetail, isErrorAnswer, isSuccessCode, mapBcsError, type BcsOperation } from './bcs.errors.js';
 
 const er = (errorCode: string, errorType = '', errorDesc = 'desc', value = 'ER') => ({ responseType: { value }, responseDetail: { errorCode, errorDesc, errorType } });
 const caps = (ErrorCode: string, ErrorType: string) => ({ ResponseType: { value: 'ER' }, ResponseDetail: { ErrorCode, ErrorDesc: 'x', ErrorType } });
@@ -62,5 +62,53 @@ describe('BCS error tables', () => {
     expect(mapBcsError('accountHolds', 400, er('400', 'APIKIT'))).toBeInstanceOf(ValidationError);
     expect(mapBcsError('cycleDate', 206, er('77777'))).toBeInstanceOf(ProviderDeclinedError);
     expect(mapBcsError('deadlines', 503, undefined)).toBeInstanceOf(ProviderUnavailableError);
+  });
+
+  it('an unmatched 404 is NotFoundError (card_not_found on card operations, customer_not_found on CVV / PIN), not a decline', () => {
+    for (const op of ['accountHolds', 'creditCardReplacement', 'debitCardReplacement', 'cycleDate', 'deadlines'] as const) {
+      const e = mapBcsError(op, 404, er('77777', 'XYZ', 'no existe'));
+      expect(e).toBeInstanceOf(NotFoundError);
+      expect(e).toMatchObject({ code: 'card_not_found', details: { provider_code: '77777', http_status: 404 } });
+    }
+    expect(mapBcsError('accountHolds', 404, undefined)).toMatchObject({ code: 'card_not_found' });
+    expect(mapBcsError('creditCardCvv', 404, caps('77', 'VAL'))).toMatchObject({ code: 'customer_not_found' });
+    expect(mapBcsError('debitCardPin', 404, caps('77', 'VAL'))).toBeInstanceOf(NotFoundError);
+    expect(mapBcsError('applyDebitCard', 404, undefined)).toMatchObject({ code: 'not_found' });
+    // Other unmatched 4xx stay declines.
+    expect(mapBcsError('accountHolds', 409, er('77777'))).toBeInstanceOf(ProviderDeclinedError);
+  });
+
+  it.each<[string, string, number]>([
+    ['50001', 'VAL', 404], // the code with its type
+    ['40450001', 'VAL', 404], // status-prefixed, as the document's table prints it
+    ['40450001', '', 404], // … without errorType
+    ['40450001VAL', '', 404], // … with the type after it
+    ['VAL14', '', 404], // type + the core code its description starts with ("14-CARD DOES NOT EXIST")
+    ['VAL14', 'VAL', 404],
+    ['14', 'VAL', 404],
+    ['40450001', 'VAL', 206], // status only in the code, inside a 2xx envelope
+  ])('holds: errorCode %j type %j (HTTP %i) → card_not_found', (code, type, status) => {
+    const e = mapBcsError('accountHolds', status, er(code, type, '14-CARD DOES NOT EXIST'));
+    expect(e).toBeInstanceOf(NotFoundError);
+    expect(e.code).toBe('card_not_found');
+  });
+
+  it('status-prefixed and type-prefixed forms of other documented codes', () => {
+    expect(mapBcsError('accountHolds', 400, er('40050002', 'VAL'))).toMatchObject({ code: 'card_blocked' });
+    expect(mapBcsError('accountHolds', 400, er('VAL62'))).toMatchObject({ code: 'card_blocked' });
+    expect(mapBcsError('creditCardReplacement', 404, er('40400014', 'OCP'))).toMatchObject({ code: 'card_not_found' });
+    expect(mapBcsError('creditCardReplacement', 404, er('40400014OCP'))).toMatchObject({ code: 'card_not_found' });
+    expect(mapBcsError('creditCardCvv', 400, caps('40014', 'VAL'))).toMatchObject({ code: 'identification_number_invalid' });
+    expect(mapBcsError('creditCardCvv', 400, caps('VAL14', ''))).toMatchObject({ code: 'identification_number_invalid' });
+    expect(mapBcsError('creditCardCvv', 404, caps('40445', 'VAL'))).toMatchObject({ code: 'customer_not_found' });
+    expect(mapBcsError('debitCardPin', 404, caps('40400101', 'VAL'))).toMatchObject({ code: 'customer_or_active_cards_not_found' });
+    // A prefix is a status only when it is the answer's (or the envelope is 2xx), and the rest still a code.
+    expect(codeForms(500, { code: '40450001', type: 'VAL', desc: '' })).toEqual([{ code: 40450001, type: 'VAL', status: 500 }]);
+    expect(codeForms(500, { code: '5000', type: '', desc: '' })).toEqual([{ code: 5000, type: '', status: 500 }]);
+    expect(codeForms(404, { code: 'not a code', type: '', desc: '' })).toEqual([]);
+    // A literal documented code wins over reading it as prefixed (10100 BD is no "101" + "00").
+    expect(mapBcsError('deadlines', 206, er('10100', 'BD'))).toBeInstanceOf(ProviderUnavailableError);
+    // In a 2xx envelope the prefix is the status the fallback uses.
+    expect(mapBcsError('deadlines', 206, er('40499999', 'OCP'))).toMatchObject({ code: 'card_not_found' });
   });
 });

@@ -15,6 +15,8 @@ interface Entry {
   status?: number;
   /** Needed when one code has two descriptions (debit replacement, CED 000001). */
   desc?: RegExp;
+  /** The core system's code its description starts with ("14-CARD DOES NOT EXIST"), also sent as "VAL14". */
+  core?: number;
   kind: Kind;
   domainCode: string;
 }
@@ -23,10 +25,10 @@ const e = (code: number, kind: Kind, domainCode: string, more: Partial<Entry> = 
 
 /** Account holds (HTTP 404/400/500 + VAL codes). */
 const HOLDS: Entry[] = [
-  e(50001, 'not_found', 'card_not_found', { type: 'VAL' }), // 14-CARD DOES NOT EXIST
-  e(50002, 'conflict', 'card_blocked', { type: 'VAL' }), // 62-CARD IS BLOCKED
-  e(50003, 'validation', 'invalid_information', { type: 'VAL' }), // 21-INVALID INFORMATION
-  e(50004, 'unavailable', 'provider_general_error', { type: 'VAL' }), // 89-GENERAL ERROR
+  e(50001, 'not_found', 'card_not_found', { type: 'VAL', core: 14 }), // 14-CARD DOES NOT EXIST
+  e(50002, 'conflict', 'card_blocked', { type: 'VAL', core: 62 }), // 62-CARD IS BLOCKED
+  e(50003, 'validation', 'invalid_information', { type: 'VAL', core: 21 }), // 21-INVALID INFORMATION
+  e(50004, 'unavailable', 'provider_general_error', { type: 'VAL', core: 89 }), // 89-GENERAL ERROR
   e(50005, 'rule', 'card_block_failed', { type: 'VAL' }), // THERE IS AN ERROR IN ONE OF THE CARDS TO BLOCK
 ];
 
@@ -201,21 +203,61 @@ function build(kind: Kind, domainCode: string, message: string, details: Record<
   }
 }
 
+/**
+ * The forms one documented code arrives in. The document's tables run HTTP status, code and type together
+ * ("40450001VAL14-CARD DOES NOT EXIST"), and implementations echo that: "50001" with errorType "VAL",
+ * "40450001" (status-prefixed), "VAL14" (type + the core code of the description), "40400014OCP". Returns the
+ * numbers to look up, most literal first, with the type and the HTTP status they imply.
+ */
+export function codeForms(status: number, detail: BcsErrorDetail): Array<{ code: number; type: string; status: number }> {
+  const m = /^([A-Z]{2,5})?(\d+)([A-Z]{2,5})?$/.exec(detail.code.trim().toUpperCase());
+  if (!m) return [];
+  const type = detail.type.trim().toUpperCase() || m[1] || m[3] || '';
+  const digits = m[2];
+  const forms = [{ code: Number(digits), type, status }];
+  // A 4xx/5xx prefix counts when it is the answer's status, or inside a 2xx envelope (206 ER400) where it
+  // is the only error status there is; what is left must still be a code (2+ digits: "5000" is no "500" + "0").
+  const prefix = Number(digits.slice(0, 3));
+  if (digits.length >= 5 && prefix >= 400 && prefix <= 599 && (prefix === status || (status >= 200 && status < 300))) {
+    forms.push({ code: Number(digits.slice(3)), type, status: prefix });
+  }
+  return forms;
+}
+
+/** Operations on a card (or its account): an unmatched 404 there means the card. CVV / PIN look the customer up. */
+const NOT_FOUND_CODE: Record<BcsOperation, string> = {
+  accountHolds: 'card_not_found',
+  creditCardReplacement: 'card_not_found',
+  debitCardReplacement: 'card_not_found',
+  cycleDate: 'card_not_found',
+  deadlines: 'card_not_found',
+  creditCardCvv: 'customer_not_found',
+  debitCardPin: 'customer_not_found',
+  applyDebitCard: 'not_found',
+};
+
 /** A BCS error answer → a domain error, by the operation's documented table, else by HTTP status. */
 export function mapBcsError(op: BcsOperation, status: number, body: unknown): DomainError {
   const detail = errorDetail(body);
   const details: Record<string, unknown> = { provider: PROVIDER, operation: op, http_status: status };
   if (detail) Object.assign(details, { provider_code: detail.code, provider_error_type: detail.type, provider_message: detail.desc });
-  if (detail && /^\d+$/.test(detail.code)) {
-    const n = Number(detail.code);
+  let effective = status;
+  for (const f of detail ? codeForms(status, detail) : []) {
     const hit = BCS_ERROR_TABLES[op].find(
-      (x) => x.code === n && (x.type === undefined || x.type === detail.type.toUpperCase()) && (x.status === undefined || x.status === status) && (x.desc === undefined || x.desc.test(detail.desc)),
+      (x) =>
+        (x.code === f.code || x.core === f.code) &&
+        (x.type === undefined || x.type === f.type) &&
+        (x.status === undefined || x.status === f.status) &&
+        (x.desc === undefined || x.desc.test(detail!.desc)),
     );
-    if (hit) return build(hit.kind, hit.domainCode, `BCS: ${detail.desc || hit.domainCode}`, details);
+    if (hit) return build(hit.kind, hit.domainCode, `BCS: ${detail!.desc || hit.domainCode}`, details);
+    if (f.status !== status) effective = f.status;
   }
-  const message = `BCS ${op} failed${detail?.desc ? `: ${detail.desc}` : ''} (HTTP ${status})`;
-  if (status === 401 || status === 403) return new ProviderUnavailableError(PROVIDER, 'BCS refused our credentials', details);
-  if (status === 429 || status >= 500 || status === 0) return new ProviderUnavailableError(PROVIDER, message, details);
-  if (status === 400 || status === 422) return new ValidationError(message, details, 'provider_validation_failed');
+  const message = `BCS ${op} failed${detail?.desc ? `: ${detail.desc}` : ''} (HTTP ${effective})`;
+  if (effective === 401 || effective === 403) return new ProviderUnavailableError(PROVIDER, 'BCS refused our credentials', details);
+  if (effective === 429 || effective >= 500 || effective === 0) return new ProviderUnavailableError(PROVIDER, message, details);
+  if (effective === 400 || effective === 422) return new ValidationError(message, details, 'provider_validation_failed');
+  // Not in the table but "not found": the thing looked up is missing, not a refusal (404, not 422).
+  if (effective === 404) return new NotFoundError(message, details, NOT_FOUND_CODE[op]);
   return new ProviderDeclinedError(PROVIDER, message, details, 'provider_declined');
 }

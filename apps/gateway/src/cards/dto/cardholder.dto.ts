@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto.js';
 import { AMOUNT_PATTERN, UUID_EXAMPLE } from './common.dto.js';
 import { CARD_PROVIDERS } from '../card-providers.js';
 
@@ -226,4 +227,46 @@ export class CardholderPageDto {
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'MGI2ZjJhNTI', maxLength: 200 })
   next_cursor!: string | null;
+}
+
+/** The filters searched at the provider (NeCIPCo Get Cardholders); the rest of the query is the page. */
+export const CARDHOLDER_SEARCH_FIELDS = ['id', 'rfc', 'curp', 'email', 'primary_phone', 'mobile_phone'] as const;
+
+/** GET /v1/cardholders: a page of ours, or — with any search filter — a search at the provider(s). */
+export class ListCardholdersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', example: UUID_EXAMPLE, maxLength: 36, description: 'Pasarela cardholder id (searched at its provider by the provider\'s id).' })
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
+  @ApiPropertyOptional({ example: 'XAXX010101000', pattern: '^[A-Za-z0-9&Ññ]{10,13}$', minLength: 10, maxLength: 13 })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9&Ññ]{10,13}$/, { message: 'rfc must be 10-13 letters or digits' })
+  rfc?: string;
+
+  @ApiPropertyOptional({ example: 'XEXX010101HNEXXX01', pattern: '^[A-Za-z0-9]{18}$', minLength: 18, maxLength: 18 })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9]{18}$/, { message: 'curp must be 18 letters or digits' })
+  curp?: string;
+
+  @ApiPropertyOptional({ example: 'john@example.com', format: 'email', minLength: 5, maxLength: 100 })
+  @IsOptional()
+  @Length(5, 100)
+  @IsEmail()
+  email?: string;
+
+  @ApiPropertyOptional({ example: '5555555555', pattern: '^\\d{10}$', maxLength: 10 })
+  @IsOptional()
+  @Matches(/^\d{10}$/, { message: 'primary_phone must be 10 digits' })
+  primary_phone?: string;
+
+  @ApiPropertyOptional({ example: '5555555555', pattern: '^\\d{10}$', maxLength: 10 })
+  @IsOptional()
+  @Matches(/^\d{10}$/, { message: 'mobile_phone must be 10 digits' })
+  mobile_phone?: string;
+
+  @ApiPropertyOptional({ enum: CARD_PROVIDERS, example: 'necipco', description: 'Search only this provider (default: every provider that issues cards).' })
+  @IsOptional()
+  @IsIn(CARD_PROVIDERS)
+  provider?: string;
 }
