@@ -1,13 +1,17 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DatabasePool } from '#libs/database';
+import { Clabe } from '#libs/domain';
 import { loadConfig } from '#libs/config';
+import { WebhookApplier } from '#libs/inbox';
 import { LedgerService, SYSTEM_ACCOUNTS } from '#libs/ledger';
+import { QueueFactory, QueueName } from '#libs/queue';
 import { createWorkerApp } from '../apps/worker/src/worker.app.js';
 import { call, startGateway, type TestGateway } from './support/gateway.js';
-import { debitPayload, fundedAccount, newClabe, reversePayload, sendWebhook, settled } from './support/webhooks.js';
+import { debitPayload, fundedAccount, newClabe, reversePayload, sendWebhook, settled, watchEnqueues } from './support/webhooks.js';
 
-const WORKER_ENV = { SWEEPER_INTERVAL_MS: '300', SWEEPER_AGE_MS: '1000' };
+// Webhook jobs: 3 tries, backoff 300 ms then 600 ms, so a dead letter takes about a second.
+const WORKER_ENV = { SWEEPER_INTERVAL_MS: '300', SWEEPER_AGE_MS: '1000', WEBHOOK_JOB_ATTEMPTS: '3', WEBHOOK_JOB_BACKOFF_MS: '300' };
 
 describe('provider webhooks (e2e)', () => {
   let gw: TestGateway;
@@ -28,6 +32,27 @@ describe('provider webhooks (e2e)', () => {
   });
 
   const rowsWithKey = async (key: string) => (await db.query('select count(*)::int as n from webhook_events where dedup_key like $1', [`%${key}%`])).rows[0].n;
+  const rowsWithWebhookId = async (id: string) => (await db.query('select count(*)::int as n from webhook_events where webhook_id = $1', [id])).rows[0].n;
+
+  /**
+   * Every bad payload is a 4xx naming its reason, leaves no inbox row (none whose dedup key contains `marker`,
+   * none with its webhook-id) and adds no job.
+   */
+  async function expectRefused(target: TestGateway, path: string, bodies: Array<[unknown, RegExp]>, marker: string): Promise<void> {
+    const jobs = watchEnqueues(target);
+    try {
+      for (const [body, reason] of bodies) {
+        const webhookId = `msg_${randomUUID()}`;
+        const r = await sendWebhook(target, path, body, { webhookId });
+        expect({ body, status: r.status }).toEqual({ body, status: 400 });
+        expect(r.body.detail).toMatch(reason);
+        expect(await rowsWithWebhookId(webhookId)).toBe(0);
+      }
+      expect(await rowsWithKey(marker)).toBe(0);
+    } finally {
+      expect(jobs.stop()).toBe(0);
+    }
+  }
 
   async function linkClabe(accountId: string, status = 'active'): Promise<string> {
     const clabe = newClabe();
@@ -60,17 +85,29 @@ describe('provider webhooks (e2e)', () => {
       const other = await startGateway({
         STP_WEBHOOK_SECRETS: 'whsec_' + Buffer.from('old-secret-0123456789').toString('base64') + ',new-raw-secret-0123456789',
         STP_WEBHOOK_BASIC_AUTH: 'stp:s3cret',
+        // STP's webhooks come from an allowlisted address (the tests' 127.0.0.1); Credencial's from one that is not.
+        STP_WEBHOOK_IP_ALLOWLIST: '10.9.9.0/24,127.0.0.1',
         CREDENCIAL_WEBHOOK_IP_ALLOWLIST: '10.9.9.0/24',
       });
       try {
         const basic = { authorization: `Basic ${Buffer.from('stp:s3cret').toString('base64')}` };
         const body = () => ({ clabe: newClabe(), reference: `ROT${randomInt(1e6, 9e6)}`, amount: '1.00' });
-        expect((await sendWebhook(other, '/webhooks/stp/spei-in', body(), { secret: 'new-raw-secret-0123456789', headers: basic })).status).toBe(200);
-        expect((await sendWebhook(other, '/webhooks/stp/spei-in', body(), { secret: 'whsec_' + Buffer.from('old-secret-0123456789').toString('base64'), headers: basic })).status).toBe(200);
-        expect((await sendWebhook(other, '/webhooks/stp/spei-in', body(), { secret: 'new-raw-secret-0123456789' })).status).toBe(401);
-        expect((await sendWebhook(other, '/webhooks/stp/spei-in', body(), { secret: 'new-raw-secret-0123456789', headers: { authorization: `Basic ${Buffer.from('stp:nope').toString('base64')}` } })).status).toBe(401);
-        // 127.0.0.1 is not in 10.9.9.0/24.
-        expect((await sendWebhook(other, '/webhooks/credencial/balance', { emi_account_identifier: '1', account_number: 1, reference: '', origin: 'X' })).status).toBe(401);
+        const accepted = [body(), body()];
+        const newSecret = await sendWebhook(other, '/webhooks/stp/spei-in', accepted[0], { secret: 'new-raw-secret-0123456789', headers: basic });
+        expect(newSecret.status).toBe(200);
+        expect((await sendWebhook(other, '/webhooks/stp/spei-in', accepted[1], { secret: 'whsec_' + Buffer.from('old-secret-0123456789').toString('base64'), headers: basic })).status).toBe(200);
+        for (const b of accepted) expect(await rowsWithKey(b.reference)).toBe(1);
+        const refused = [body(), body(), body()];
+        // Basic auth missing, then wrong; a secret that was rotated out.
+        expect((await sendWebhook(other, '/webhooks/stp/spei-in', refused[0], { secret: 'new-raw-secret-0123456789' })).status).toBe(401);
+        expect((await sendWebhook(other, '/webhooks/stp/spei-in', refused[1], { secret: 'new-raw-secret-0123456789', headers: { authorization: `Basic ${Buffer.from('stp:nope').toString('base64')}` } })).status).toBe(401);
+        expect((await sendWebhook(other, '/webhooks/stp/spei-in', refused[2], { secret: 'whsec_' + Buffer.from('retired-secret-0123456789').toString('base64'), headers: basic })).status).toBe(401);
+        for (const b of refused) expect(await rowsWithKey(b.reference)).toBe(0);
+        // 127.0.0.1 is not in 10.9.9.0/24 (for Credencial): refused, and no row for the signed delivery.
+        const webhookId = `msg_${randomUUID()}`;
+        const fromElsewhere = await sendWebhook(other, '/webhooks/credencial/balance', { emi_account_identifier: '1', account_number: 1, reference: '', origin: 'X' }, { webhookId });
+        expect(fromElsewhere).toMatchObject({ status: 401, body: { code: 'webhook_unverified', detail: expect.stringMatching(/is not allowlisted/) } });
+        expect(await rowsWithWebhookId(webhookId)).toBe(0);
       } finally {
         await other.close();
       }
@@ -113,6 +150,107 @@ describe('provider webhooks (e2e)', () => {
       expect((await sendWebhook(gw, '/webhooks/stp/spei-in', { clabe: newClabe(), reference, amount: '1.234' })).status).toBe(400);
       expect((await sendWebhook(gw, '/webhooks/stp/spei-in', { clabe: '123', reference, amount: '1.00' })).status).toBe(400);
       expect(await rowsWithKey(reference)).toBe(0);
+    });
+
+    it('CLABE status and SPEI OUT status with malformed payloads are a 400 with the reason, leaving no row and no job', async () => {
+      const clabe = newClabe();
+      const wrongCheck = clabe.slice(0, 17) + String((Number(clabe[17]) + 1) % 10);
+      await expectRefused(
+        gw,
+        '/webhooks/stp/clabe-status',
+        [
+          [{ clabe }, /status must be 1 \(active\) or 0 \(inactive\)/],
+          [{ status: 1 }, /clabe is required/],
+          [{ clabe, status: 'active' }, /status must be 1/],
+          [{ clabe, status: 2 }, /status must be 1/],
+          [{ clabe, status: 1.5 }, /status must be 1/],
+          [{ clabe: Number(clabe), status: 1 }, /clabe must be a string/],
+          [{ clabe: wrongCheck, status: 1 }, /clabe has a wrong check digit/],
+        ],
+        wrongCheck.slice(0, 17),
+      );
+      const folio = `BADOUT${randomInt(1e8, 9e8)}`;
+      await expectRefused(
+        gw,
+        '/webhooks/stp/spei-out',
+        [
+          [{ id: 1, status: 1, cause: 'Liquidación' }, /folio must be the order tracking key/],
+          [{ id: 1, folio, cause: 'Liquidación' }, /status must be 1 \(settled\) or 0 \(returned\)/],
+          [{ id: 1, folio: Number(folio.slice(6)), status: 1 }, /folio must be/],
+          [{ id: 1, folio, status: '1.0' }, /status must be 1/],
+          [{ id: 1, folio, status: 1, cause: { text: 'Liquidación' } }, /cause must be a string/],
+        ],
+        folio.slice(6),
+      );
+      await expectRefused(gw, '/webhooks/stp/spei-in', [[{ clabe, reference: folio, amount: '10.005' }, /amount must be a decimal with at most 2 decimals/], [{ clabe, reference: folio }, /amount is required/]], folio);
+    });
+
+    it('CLABE status without signatures (basic auth only): 0 → 1 → 0 is three changes; a re-send of the current status is a duplicate', async () => {
+      // A comma is an empty secret list (an empty value means the development secret): basic auth only, no webhook-id.
+      const basicOnly = await startGateway({ ...WORKER_ENV, STP_WEBHOOK_SECRETS: ',', STP_WEBHOOK_BASIC_AUTH: 'stp:s3cret' });
+      try {
+        const auth = { unsigned: true, headers: { authorization: `Basic ${Buffer.from('stp:s3cret').toString('base64')}` } };
+        const account = await fundedAccount(ledger, 0n);
+        const clabe = await linkClabe(account);
+        const linkStatus = async () => (await call(gw, 'GET', `/v1/provider-links/stp-clabes/${clabe}`, { key: gw.adminKey })).body.status;
+        expect((await sendWebhook(basicOnly, '/webhooks/stp/clabe-status', { clabe, status: 0 })).status).toBe(401);
+        const off = await sendWebhook(basicOnly, '/webhooks/stp/clabe-status', { clabe, status: 0 }, auth);
+        expect(off.body).toMatchObject({ received: true, duplicate: false });
+        expect((await settled(gw, off.body.event_id)).outcome).toBe('deactivated');
+        const resend = await sendWebhook(basicOnly, '/webhooks/stp/clabe-status', { clabe, status: 0 }, auth);
+        expect(resend.body).toMatchObject({ event_id: off.body.event_id, duplicate: true });
+        const on = await sendWebhook(basicOnly, '/webhooks/stp/clabe-status', { clabe, status: 1 }, auth);
+        expect(on.body.duplicate).toBe(false);
+        expect((await settled(gw, on.body.event_id)).outcome).toBe('activated');
+        expect(await linkStatus()).toBe('active');
+        const offAgain = await sendWebhook(basicOnly, '/webhooks/stp/clabe-status', { clabe, status: 0 }, auth);
+        expect(offAgain.body.duplicate).toBe(false);
+        expect(offAgain.body.event_id).not.toBe(off.body.event_id);
+        expect((await settled(gw, offAgain.body.event_id)).outcome).toBe('deactivated');
+        expect(await linkStatus()).toBe('inactive');
+        expect(await rowsWithKey(clabe)).toBe(3);
+      } finally {
+        await basicOnly.close();
+      }
+    });
+
+    it('a CLABE status applied after a later one has been applied changes nothing (jobs may run out of order)', async () => {
+      const account = await fundedAccount(ledger, 0n);
+      const clabe = await linkClabe(account);
+      const insert = async (status: number, receivedAt: string) =>
+        (await db.query(
+          `insert into webhook_events (provider, type, dedup_key, payload, payload_hash, status, received_at) values ('stp', 'clabe_status', $1, $2, 'h', 'PENDING', $3) returning id`,
+          [`${clabe}:${status}:test-${randomUUID()}`, { clabe, status }, receivedAt],
+        )).rows[0].id as string;
+      const now = Date.now();
+      const earlierOff = await insert(0, new Date(now - 2000).toISOString());
+      const laterOn = await insert(1, new Date(now - 1000).toISOString());
+      const applier = gw.app.get(WebhookApplier);
+      expect(await applier.apply(laterOn)).toMatchObject({ applied: true, outcome: 'activated' });
+      expect(await applier.apply(earlierOff)).toMatchObject({ applied: true, status: 'APPLIED', outcome: 'superseded' });
+      expect((await call(gw, 'GET', `/v1/provider-links/stp-clabes/${clabe}`, { key: gw.adminKey })).body.status).toBe('active');
+    });
+
+    it('registering an STP CLABE checks its bank code and check digit (400 naming the field)', async () => {
+      const account = await fundedAccount(ledger, 0n);
+      const good = newClabe();
+      const wrongCheck = good.slice(0, 17) + String((Number(good[17]) + 1) % 10);
+      let unknownBank = '';
+      for (let code = 0; code < 1000 && !unknownBank; code++) {
+        const first17 = `${String(code).padStart(3, '0')}18012330000040`;
+        const candidate = `${first17}${Clabe.checkDigit(first17)}`;
+        if (Clabe.problem(candidate) === 'bank_code') unknownBank = candidate;
+      }
+      expect(unknownBank).toHaveLength(18);
+      for (const [clabe, reason] of [[wrongCheck, /check digit/], [unknownBank, /bank code/], ['64618012330000040', /18 digits/], ['6461801233000004a8', /digits only/]] as const) {
+        const r = await call(gw, 'POST', '/v1/provider-links/stp-clabes', { key: gw.adminKey, idempotencyKey: randomUUID(), body: { clabe, ledger_account_id: account } });
+        expect(r.status).toBe(400);
+        expect(r.body.code).toBe('validation_failed');
+        expect(r.body.errors).toEqual([{ field: 'clabe', message: expect.stringMatching(reason) }]);
+        expect((await call(gw, 'GET', `/v1/provider-links/stp-clabes/${clabe}`, { key: gw.adminKey })).status).toBe(404);
+      }
+      const ok = await call(gw, 'POST', '/v1/provider-links/stp-clabes', { key: gw.adminKey, idempotencyKey: randomUUID(), body: { clabe: good, ledger_account_id: account } });
+      expect(ok.status).toBe(201);
     });
 
     it('CLABE status deactivates and reactivates the account; an unknown CLABE is kept UNMATCHED', async () => {
@@ -174,6 +312,49 @@ describe('provider webhooks (e2e)', () => {
       expect(await settled(gw, r.body.event_id)).toMatchObject({ status: 'APPLIED', outcome: 'credited' });
       expect((await ledger.balances(mxn)).posted).toBe(300n);
     });
+    it('a transiently failing job is retried with backoff, then dead-lettered as FAILED; a replay of the failed settlement applies it', async () => {
+      const account = await fundedAccount(ledger, 10_000n);
+      const { accountNumber, emi } = await linkCard(account);
+      const ref = `T${randomInt(1e8, 9e8)}`;
+      const key = `${accountNumber}:${ref}`;
+      const fn = `test_transient_${randomUUID().replace(/-/g, '')}`;
+      // The settlement's commit fails as a serialization failure would (40001: not a domain error, so retried).
+      await db.query(`create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'injected transient failure' using errcode = '40001'; end $$`);
+      await db.query(`create trigger ${fn} before update on webhook_events for each row when (new.type = 'debit' and new.dedup_key = '${key}' and new.status = 'APPLIED') execute function ${fn}()`);
+      let dropped = false;
+      const drop = async () => {
+        if (dropped) return;
+        dropped = true;
+        await db.query(`drop trigger if exists ${fn} on webhook_events`);
+        await db.query(`drop function if exists ${fn}()`);
+      };
+      try {
+        const started = Date.now();
+        const r = await sendWebhook(gw, '/webhooks/credencial/debit', debitPayload(accountNumber, emi, 25, ref));
+        expect(r.body.code).toBe(-1);
+        const id = (await db.query('select id from webhook_events where type = $1 and dedup_key = $2', ['debit', key])).rows[0].id as string;
+        const ev = await settled(gw, id, 20_000);
+        expect(ev).toMatchObject({ status: 'FAILED', attempts: 3 });
+        expect(ev.last_error).toMatch(/injected transient failure/);
+        // Three tries with 300 ms then 600 ms between them.
+        const job = await gw.app.get(QueueFactory).queue(QueueName.Webhooks).getJob(id);
+        expect(job?.attemptsMade).toBe(3);
+        expect(job!.finishedOn! - job!.timestamp).toBeGreaterThanOrEqual(880);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(880);
+        const failed = await call(gw, 'GET', '/v1/webhook-events?status=FAILED&type=debit', { key: gw.adminKey });
+        expect(failed.body.data.map((e: any) => e.id)).toContain(id);
+        // Still authorized and held, not settled.
+        expect(await ledger.balances(account)).toMatchObject({ posted: 10_000n, available: 7_500n });
+        await drop();
+        const replay = await call(gw, 'POST', `/v1/webhook-events/${id}/replay`, { key: gw.adminKey, idempotencyKey: randomUUID() });
+        expect(replay.status).toBe(200);
+        expect(replay.body).toMatchObject({ enqueued: true, event: { status: 'PENDING' } });
+        expect(await settled(gw, id)).toMatchObject({ status: 'APPLIED', outcome: 'settled' });
+        expect(await ledger.balances(account)).toMatchObject({ posted: 7_500n, available: 7_500n });
+      } finally {
+        await drop();
+      }
+    }, 30_000);
   });
 
   describe('Credencial', () => {
@@ -254,18 +435,159 @@ describe('provider webhooks (e2e)', () => {
       expect((await ledger.balances(account)).available).toBe(50_000n);
     });
 
+    it('a reversal-first cannot be replayed (409): it stays UNMATCHED and its late DEBIT is still declined; queries cannot be replayed either', async () => {
+      const account = await fundedAccount(ledger, 50_000n);
+      const { accountNumber, emi } = await linkCard(account);
+      const ref = `F${randomInt(1e8, 9e8)}`;
+      expect((await sendWebhook(gw, '/webhooks/credencial/reverse', reversePayload(accountNumber, emi, 20, ref))).body.code).toBe(-1);
+      const rows = await call(gw, 'GET', '/v1/webhook-events?provider=credencial&type=reverse&status=UNMATCHED', { key: gw.adminKey });
+      const early = rows.body.data.find((e: any) => e.dedup_key.startsWith(`${accountNumber}:${ref}:`));
+      const replay = await call(gw, 'POST', `/v1/webhook-events/${early.id}/replay`, { key: gw.adminKey, idempotencyKey: randomUUID() });
+      expect(replay.status).toBe(409);
+      expect(replay.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(replay.body).toMatchObject({ code: 'webhook_not_replayable', status: 409 });
+      expect(replay.body.detail).toMatch(/reverse/);
+      // Given time, no worker touches it: still UNMATCHED.
+      await new Promise((res) => setTimeout(res, 300));
+      expect((await call(gw, 'GET', `/v1/webhook-events/${early.id}`, { key: gw.adminKey })).body).toMatchObject({ status: 'UNMATCHED', outcome: 'debit_unknown' });
+      const late = await sendWebhook(gw, '/webhooks/credencial/debit', debitPayload(accountNumber, emi, 20, ref));
+      expect(late.body).toMatchObject({ code: 99, message: expect.stringMatching(/reversado/) });
+      expect((await ledger.balances(account)).available).toBe(50_000n);
+      expect((await call(gw, 'GET', `/v1/webhook-events/${early.id}`, { key: gw.adminKey })).body).toMatchObject({ status: 'APPLIED', outcome: 'matched_late_debit' });
+
+      const webhookId = `msg_${randomUUID()}`;
+      await sendWebhook(gw, '/webhooks/credencial/balance', { emi_account_reference: '1', emi_account_identifier: emi, account_number: Number(accountNumber), identifier_adq: '', reference: '', origin: 'X' }, { webhookId });
+      const query = (await db.query('select id from webhook_events where webhook_id = $1', [webhookId])).rows[0].id;
+      expect((await call(gw, 'POST', `/v1/webhook-events/${query}/replay`, { key: gw.adminKey, idempotencyKey: randomUUID() })).body.code).toBe('webhook_not_replayable');
+    });
+
+    it('DEBITs with placeholder reference and identifier_adq (the document\'s "-" and "?") are told apart by their transaction; a REVERSE still finds its DEBIT', async () => {
+      const account = await fundedAccount(ledger, 100_000n);
+      const { accountNumber, emi } = await linkCard(account);
+      const doc = (amount: number, date: string, terminal: string) => ({ ...debitPayload(accountNumber, emi, amount, '-'), identifier_adq: '?', date, terminal });
+      const first = await sendWebhook(gw, '/webhooks/credencial/debit', doc(100, '18/12/2012 03:29:30 PM', '?'));
+      expect(first.body).toMatchObject({ code: -1, balance_actual: 900, reference: '-' });
+      // Another debit on the card, with the same placeholders: a new transaction, not a duplicate nor a 409.
+      const second = await sendWebhook(gw, '/webhooks/credencial/debit', doc(150, '18/12/2012 03:31:02 PM', '?'));
+      expect(second.status).toBe(200);
+      expect(second.body).toMatchObject({ code: -1, balance_actual: 750, balance_last: 900 });
+      const third = await sendWebhook(gw, '/webhooks/credencial/debit', doc(100, '18/12/2012 03:29:30 PM', 'TERM0002'));
+      expect(third.body).toMatchObject({ code: -1, balance_actual: 650 });
+      // The same delivery again is a duplicate.
+      expect((await sendWebhook(gw, '/webhooks/credencial/debit', doc(150, '18/12/2012 03:31:02 PM', '?'))).body).toEqual(second.body);
+      expect(await rowsWithKey(`${accountNumber}:adq`)).toBe(0);
+      const keys = (await db.query(`select dedup_key from webhook_events where type = 'debit' and starts_with(dedup_key, $1)`, [`${accountNumber}:`])).rows.map((r) => r.dedup_key);
+      expect(keys).toHaveLength(3);
+      expect(keys.every((k: string) => k.startsWith(`${accountNumber}:anon#`))).toBe(true);
+      // The reversal of the 150.00 one (placeholders too, its own date): that debit's hold is voided.
+      const rev = await sendWebhook(gw, '/webhooks/credencial/reverse', { ...reversePayload(accountNumber, emi, 150, '-'), identifier_adq: '?', date: '?' });
+      expect(rev.body).toMatchObject({ code: -1, balance_actual: 800, balance_last: 650 });
+      const debits = await call(gw, 'GET', '/v1/webhook-events?provider=credencial&type=debit', { key: gw.adminKey });
+      const reversed = debits.body.data.filter((e: any) => keys.includes(e.dedup_key) && e.reversed_amount !== '0.00');
+      expect(reversed.map((e: any) => [e.amount, e.reversed_amount])).toEqual([['150.00', '150.00']]);
+      expect((await ledger.balances(account)).available).toBe(80_000n);
+
+      // Reversal first with placeholders: kept; the late DEBIT it reverses is declined and holds nothing.
+      const other = await linkCard(await fundedAccount(ledger, 10_000n));
+      const early = await sendWebhook(gw, '/webhooks/credencial/reverse', { ...reversePayload(other.accountNumber, other.emi, 30, '-'), identifier_adq: '?' });
+      expect(early.body.code).toBe(-1);
+      const late = await sendWebhook(gw, '/webhooks/credencial/debit', { ...debitPayload(other.accountNumber, other.emi, 30, '-'), identifier_adq: '?' });
+      expect(late.body).toMatchObject({ code: 99, message: expect.stringMatching(/reversado/) });
+      const next = await sendWebhook(gw, '/webhooks/credencial/debit', { ...debitPayload(other.accountNumber, other.emi, 30, '-'), identifier_adq: '?', date: '18/12/2012 04:00:00 PM' });
+      expect(next.body).toMatchObject({ code: -1, balance_actual: 70 });
+    });
+
+    it('DEBIT, REVERSE, BALANCE and MOVEMENTS with malformed payloads are a 400 with the reason, leaving no row and no job', async () => {
+      const account = await fundedAccount(ledger, 100_000n);
+      const { accountNumber, emi } = await linkCard(account);
+      const ref = `X${randomInt(1e8, 9e8)}`;
+      const debit = debitPayload(accountNumber, emi, 10, ref);
+      const { amount_liq: _liq, ...noAmountLiq } = debit;
+      const { emi_account_identifier: _emi, ...noEmi } = debit;
+      await expectRefused(
+        gw,
+        '/webhooks/credencial/debit',
+        [
+          [noAmountLiq, /amount_liq is required/],
+          [noEmi, /emi_account_identifier is required/],
+          [{ ...debit, amount: 10.005 }, /amount must be an amount with at most 2 decimals/],
+          [{ ...debit, amount_liq: '10.125' }, /amount_liq must be an amount with at most 2 decimals/],
+          [{ ...debit, account_number: 'ABC123' }, /account_number must be digits/],
+          [{ ...debit, amount_liq: true }, /amount_liq is required/],
+          [{ ...debit, terminal: { id: 'T1' } }, /terminal must be a string/],
+          [{ ...debit, emi_account_identifier: ['1'] }, /emi_account_identifier must be a string/],
+        ],
+        ref,
+      );
+      const reverse = reversePayload(accountNumber, emi, 10, ref);
+      const { amount_liq: _rliq, ...revNoAmountLiq } = reverse;
+      await expectRefused(
+        gw,
+        '/webhooks/credencial/reverse',
+        [
+          [revNoAmountLiq, /amount_liq is required/],
+          [{ ...reverse, amount_liq: 9.999 }, /amount_liq must be an amount with at most 2 decimals/],
+          [{ ...reverse, account_number: { n: 1 } }, /account_number must be digits/],
+          [{ ...reverse, emi_account_identifier: '' }, /emi_account_identifier is required/],
+          [{ ...reverse, reference: [ref] }, /reference must be a string/],
+        ],
+        ref,
+      );
+      const inquiry = { emi_account_reference: '0001003143', emi_account_identifier: emi, account_number: Number(accountNumber), identifier_adq: '', reference: ref, origin: 'MASTER_ATM' };
+      const { account_number: _n, ...noAccount } = inquiry;
+      for (const path of ['/webhooks/credencial/balance', '/webhooks/credencial/movements']) {
+        await expectRefused(
+          gw,
+          path,
+          [
+            [noAccount, /account_number must be digits/],
+            [{ ...inquiry, account_number: '12.5' }, /account_number must be digits/],
+            [{ ...inquiry, emi_account_identifier: null }, /emi_account_identifier is required/],
+            [{ ...inquiry, origin: false }, /origin must be a string/],
+          ],
+          ref,
+        );
+      }
+      expect((await ledger.balances(account)).available).toBe(100_000n);
+    });
+
+    it('a DEBIT settled in an unsupported currency (currency_liq 840) is declined, holds nothing and queues nothing', async () => {
+      const account = await fundedAccount(ledger, 100_000n);
+      const { accountNumber, emi } = await linkCard(account);
+      const ref = `USD${randomInt(1e8, 9e8)}`;
+      const jobs = watchEnqueues(gw);
+      const r = await sendWebhook(gw, '/webhooks/credencial/debit', { ...debitPayload(accountNumber, emi, 10, ref), currency: 840, currency_liq: 840 });
+      expect(jobs.stop()).toBe(0);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ code: 99, message: expect.stringMatching(/Moneda de liquidación no soportada \(840\)/), balance_actual: 1000, balance_last: 1000, reference: ref });
+      const row = (await db.query(`select status, outcome, ledger_transfer_id from webhook_events where type = 'debit' and dedup_key = $1`, [`${accountNumber}:${ref}`])).rows[0];
+      expect(row).toEqual({ status: 'APPLIED', outcome: 'declined:currency', ledger_transfer_id: null });
+      expect((await ledger.balances(account)).available).toBe(100_000n);
+    });
+
     it('BALANCE answers the available balance; MOVEMENTS the latest entries in the documented shape', async () => {
       const account = await fundedAccount(ledger, 123_456n);
       const { accountNumber, emi } = await linkCard(account);
-      await sendWebhook(gw, '/webhooks/credencial/debit', debitPayload(accountNumber, emi, 0.56, `M${randomInt(1e8, 9e8)}`));
+      const reference = String(randomInt(10_000, 99_999));
+      await sendWebhook(gw, '/webhooks/credencial/debit', { ...debitPayload(accountNumber, emi, 0.56, reference), terminal: '0116TERM0050101' });
       const inquiry = { emi_account_reference: '0001003143', emi_account_identifier: emi, account_number: Number(accountNumber), identifier_adq: '', reference: '', origin: 'MASTER_ATM' };
       const bal = await sendWebhook(gw, '/webhooks/credencial/balance', inquiry);
       expect(bal.body).toMatchObject({ code: -1, message: 'Consulta aplicada con éxito.', balance_actual: 1234, reference: '-' });
       const mov = await sendWebhook(gw, '/webhooks/credencial/movements', inquiry);
       expect(mov.body).toMatchObject({ code: -1, reference: '-' });
       expect(mov.body.movements.length).toBeGreaterThanOrEqual(2);
-      expect(mov.body.movements[0]).toEqual({ reference: expect.any(String), type: '33', amount: 0.56, currency: 484, date: expect.any(Number), terminal: 'card_debit' });
-      expect(mov.body.movements.some((m: any) => m.type === '1027' && m.amount === 1234.56)).toBe(true);
+      // The DEBIT's own reference and terminal (the document's example: "25487", "0116TERM0050101").
+      expect(mov.body.movements[0]).toEqual({ reference, type: '33', amount: 0.56, currency: 484, date: expect.any(Number), terminal: '0116TERM0050101' });
+      expect(mov.body.movements.some((m: any) => m.type === '1027' && m.amount === 1234.56 && m.reference === '-' && m.terminal === '-')).toBe(true);
+      // Settled, then partly reversed: the settled charge and the reversal both carry the DEBIT's reference and terminal.
+      const debitId = (await db.query(`select id from webhook_events where type = 'debit' and dedup_key = $1`, [`${accountNumber}:${reference}`])).rows[0].id;
+      expect((await settled(gw, debitId)).outcome).toBe('settled');
+      expect((await sendWebhook(gw, '/webhooks/credencial/reverse', reversePayload(accountNumber, emi, 0.5, reference))).body.code).toBe(-1);
+      const after = await sendWebhook(gw, '/webhooks/credencial/movements', inquiry);
+      expect(after.body.movements.slice(0, 2)).toEqual([
+        { reference, type: '1027', amount: 0.5, currency: 484, date: expect.any(Number), terminal: '0116TERM0050101' },
+        { reference, type: '33', amount: 0.56, currency: 484, date: expect.any(Number), terminal: '0116TERM0050101' },
+      ]);
       const unknown = await sendWebhook(gw, '/webhooks/credencial/balance', { ...inquiry, account_number: 1 });
       expect(unknown.body.code).toBe(2);
     });

@@ -3,6 +3,7 @@ import { Clabe } from '#libs/domain';
 import { DEV_WEBHOOK_SECRET } from '#libs/config';
 import { signWebhook } from '#libs/inbox';
 import { LedgerService } from '#libs/ledger';
+import { QueueFactory, QueueName } from '#libs/queue';
 import { call, type TestGateway } from './gateway.js';
 
 /** A fresh valid STP CLABE (646 / 180 / enterprise 1233 + 7 random digits). */
@@ -97,5 +98,26 @@ export function reversePayload(accountNumber: string, emi: string, amount: numbe
     date: '18/12/2012 03:35:30 PM',
     reference,
     trade_name: 'TEST STORE',
+  };
+}
+
+/**
+ * Counts the jobs this gateway adds to the webhooks queue until `stop()` (the count so far). A receiver that
+ * refuses a webhook must add none.
+ */
+export function watchEnqueues(gw: TestGateway): { count: () => number; stop: () => number } {
+  const queue = gw.app.get(QueueFactory).queue(QueueName.Webhooks) as { add: (...args: unknown[]) => Promise<unknown> };
+  const original = queue.add;
+  let n = 0;
+  queue.add = function (this: unknown, ...args: unknown[]) {
+    n++;
+    return original.apply(this, args);
+  };
+  return {
+    count: () => n,
+    stop: () => {
+      queue.add = original;
+      return n;
+    },
   };
 }

@@ -90,6 +90,9 @@ export class AppConfig {
   /** How often the worker's sweeper looks for inbox rows left PENDING, and how old they must be. */
   readonly sweeperIntervalMs!: number;
   readonly sweeperAgeMs!: number;
+  /** Tries of a webhook job before its inbox row is dead-lettered (FAILED), and the first backoff (doubles each time). */
+  readonly webhookJobAttempts!: number;
+  readonly webhookJobBackoffMs!: number;
   /** HMAC-SHA256 key of idempotency records' request hashes (a PIN body must not be brute-forceable from its hash). */
   readonly idempotencyHashKey!: string;
 
@@ -384,6 +387,8 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     webhookToleranceSeconds: r.int('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
     sweeperIntervalMs: r.int('SWEEPER_INTERVAL_MS', 5000, 100, 3_600_000),
     sweeperAgeMs: r.int('SWEEPER_AGE_MS', 15_000, 100, 86_400_000),
+    webhookJobAttempts: r.int('WEBHOOK_JOB_ATTEMPTS', 8, 1, 50),
+    webhookJobBackoffMs: r.int('WEBHOOK_JOB_BACKOFF_MS', 500, 10, 600_000),
     idempotencyHashKey: idempotencyHashKey(r, nodeEnv === 'production'),
   });
   if (nodeEnv === 'production' && !config.databaseUrl) {

@@ -12,7 +12,7 @@ import {
   toMovementsAnswer,
   toReverseAnswer,
 } from '#libs/providers/credencial';
-import { cardTransactionKey, dedupKey, payloadHash } from './inbox.dedup.js';
+import { cardTransactionKey, dedupKey, hasOwnReference, payloadHash } from './inbox.dedup.js';
 import { InboxRepository, inTransaction, type NewWebhookEvent } from './inbox.repository.js';
 import { credencialSettlementCode, type WebhookEventRecord, type WebhookType } from './inbox.types.js';
 import { ProviderLinksRepository, type CredencialAccountLinkRecord } from './provider-links.repository.js';
@@ -80,13 +80,15 @@ export class CredencialAuthorizer {
   private async authorize(d: CredencialDelivery, careful: boolean): Promise<CredencialAnswer> {
     const ev = fromDebitWebhook(d.payload);
     const key = dedupKey('debit', d.payload, d.webhookId, d.deliveryNonce);
+    const txKey = cardTransactionKey(d.payload);
+    const ownRef = hasOwnReference(d.payload);
     const base = { provider: 'credencial', type: 'debit', dedupKey: key, payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId } as const;
     const amount = ev.settlementAmount.currency === 'MXN' ? ev.settlementAmount.centavos + ev.commission.centavos : null;
     const settlementId = await this.settlementAccount(ev.accountNumber);
     let enqueue: Pick<WebhookEventRecord, 'id' | 'type'> | undefined;
     let answer: CredencialAnswer;
     try {
-      answer = await this.lockedTx(`credencial:${cardTransactionKey(d.payload)}`, async (client) => {
+      answer = await this.lockedTx(`credencial:${txKey}`, async (client) => {
         const { rows } = await client.query({
           name: 'credencial_debit_intake',
           text: `with ins as (
@@ -104,13 +106,20 @@ export class CredencialAuthorizer {
                                 debits_must_not_exceed_credits as dmnec
                            from ledger_accounts where id = $8::uuid or id in (select ledger_account_id from link)
                           order by id for no key update)
+                 -- Reversals that came first (UNMATCHED, keyed '<txKey>:…'): all of them when the DEBIT has its own
+                 -- reference; without one the identity may cover several debits, so only one that fits (not more than
+                 -- this amount, the same amount first, the oldest).
                  select ins.id,
-                        exists (select 1 from webhook_events r where r.provider = 'credencial' and r.type = 'reverse' and r.status = 'UNMATCHED'
-                                  and starts_with(r.dedup_key, $6)) as reversed_first,
+                        (select array_agg(x.id) from (
+                           select r.id from webhook_events r
+                            where r.provider = 'credencial' and r.type = 'reverse' and r.status = 'UNMATCHED' and starts_with(r.dedup_key, $6)
+                              and ($9::boolean or r.amount <= $5::bigint)
+                            order by (r.amount = $5::bigint) desc, r.received_at, r.id
+                            limit case when $9::boolean then null else 1 end) x) as reversed_first,
                         link.account_number, link.emi_account_identifier, link.ledger_account_id, link.status, link.created_at, link.updated_at,
                         (select jsonb_agg(to_jsonb(acc)) from acc) as accounts
                    from ins left join link on true`,
-          values: [key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null, `${key}:`, ev.accountNumber, settlementId],
+          values: [key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null, `${txKey}:`, ev.accountNumber, settlementId, ownRef],
         });
         if (!rows[0]) return { value: await this.duplicate(base, client) };
         const r0 = rows[0];
@@ -132,15 +141,15 @@ export class CredencialAuthorizer {
         if (amount === null) return decline(CREDENCIAL_ANSWER_CODE.ERROR, `Moneda de liquidación no soportada (${String(d.payload.currency_liq)}).`, 'currency', link);
         if (amount <= 0n) return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Monto inválido.', 'invalid_amount', link);
         // A reversal that came first: the processor already undid this transaction, so nothing is held.
-        if (r0.reversed_first) {
+        if ((r0.reversed_first as string[] | null)?.length) {
           await client.query({
             text: `update webhook_events set status = 'APPLIED', outcome = 'matched_late_debit', applied_at = now(), updated_at = now()
-                   where provider = 'credencial' and type = 'reverse' and status = 'UNMATCHED' and starts_with(dedup_key, $1)`,
-            values: [`${key}:`],
+                   where id = any($1::uuid[]) and status = 'UNMATCHED'`,
+            values: [r0.reversed_first],
           });
           return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Cargo reversado previamente: no se aplica.', 'reversed_before_debit', link);
         }
-        const input = { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${key}`.slice(0, 255), metadata: { event_id: row.id } };
+        const input = { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${txKey}`.slice(0, 255), metadata: { event_id: row.id } };
         let holdId: string;
         let after: bigint;
         const account = (r0.accounts as AccountTotals[] | null)?.find((a) => a.id === link.ledgerAccountId);
@@ -214,7 +223,10 @@ export class CredencialAuthorizer {
         return answer('declined:unknown_account', 'APPLIED', 0n, CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida.');
       }
       if (r === null || r <= 0n) return answer('declined:currency', 'APPLIED', 0n, CREDENCIAL_ANSWER_CODE.ERROR, 'Moneda de liquidación no soportada.');
-      const debit = await this.inbox.findByKey('credencial', 'debit', txKey, client, true);
+      // With its own reference the DEBIT's key is the identity; without one, the best fitting DEBIT of that identity.
+      const debit = hasOwnReference(d.payload)
+        ? await this.inbox.findByKey('credencial', 'debit', txKey, client, true)
+        : await this.inbox.findDebitForReverse(txKey, r, ev.settlementAmount.toDecimalString(), ev.date, client);
       // Reversal first: nothing was held, so the customer is already whole; kept UNMATCHED so the late DEBIT is declined.
       if (!debit) return answer('debit_unknown', 'UNMATCHED', 0n);
       if (!debit.ledgerTransferId || debit.amount === null) return answer('nothing_to_reverse', 'APPLIED', 0n);
@@ -228,10 +240,11 @@ export class CredencialAuthorizer {
       let outcome: string;
       if (hold.rows[0]?.status === 'pending') {
         if (r === debit.amount) {
-          transferId = (await this.ledger.void({ idempotencyKey: key2, pendingId: debit.ledgerTransferId }, { db: client })).transfer.id;
+          transferId = (await this.ledger.void({ idempotencyKey: key2, pendingId: debit.ledgerTransferId, metadata: { event_id: debit.id, reversal_event_id: row.id } }, { db: client })).transfer.id;
           outcome = 'voided';
         } else {
-          transferId = (await this.ledger.post({ idempotencyKey: key2, pendingId: debit.ledgerTransferId, amount: debit.amount - r }, { db: client })).transfer.id;
+          // What is left of the debit is charged: its movement is the debit's.
+          transferId = (await this.ledger.post({ idempotencyKey: key2, pendingId: debit.ledgerTransferId, amount: debit.amount - r, metadata: { event_id: debit.id, reversal_event_id: row.id } }, { db: client })).transfer.id;
           outcome = 'partially_reversed';
         }
         // The hold is resolved here, so the debit's settlement is done too (the worker will find it APPLIED).
@@ -240,12 +253,12 @@ export class CredencialAuthorizer {
         const post = await client.query({ text: `select id, amount, credit_account_id from ledger_transfers where pending_id = $1 and op = 'post'`, values: [debit.ledgerTransferId] });
         const posted = post.rows[0];
         if (posted && debit.reversedAmount === 0n && BigInt(posted.amount) === r) {
-          transferId = (await this.ledger.reverse({ idempotencyKey: key2, transferId: posted.id, kind: 'card_reversal' }, { db: client })).transfer.id;
+          transferId = (await this.ledger.reverse({ idempotencyKey: key2, transferId: posted.id, kind: 'card_reversal', metadata: { event_id: row.id, debit_event_id: debit.id } }, { db: client })).transfer.id;
         } else {
           // Back from the settlement account the debit went to (not the card's current shard: shards may be added).
           const settlementId = (posted?.credit_account_id as string | undefined) ?? (await this.settlementAccount(ev.accountNumber));
           const j = await this.ledger.transfer(
-            { idempotencyKey: key2, legs: [{ debitAccountId: settlementId, creditAccountId: link.ledgerAccountId, amount: r, kind: 'card_reversal', externalRef: `credencial:${txKey}`.slice(0, 255), metadata: { event_id: row.id } }] },
+            { idempotencyKey: key2, legs: [{ debitAccountId: settlementId, creditAccountId: link.ledgerAccountId, amount: r, kind: 'card_reversal', externalRef: `credencial:${txKey}`.slice(0, 255), metadata: { event_id: row.id, debit_event_id: debit.id } }] },
             { db: client },
           );
           transferId = j.transfers[0].id;
@@ -282,19 +295,38 @@ export class CredencialAuthorizer {
       const page = await this.ledger.listEntries(link.ledgerAccountId, { limit: 100 });
       // What moved the balance: postings, reversals, and holds still pending; not resolved holds or void rows.
       const entries = page.items.filter((e) => e.op === 'transfer' || e.op === 'post' || e.op === 'reverse' || (e.op === 'hold' && e.status === 'pending')).slice(0, limit);
+      const sources = await this.movementSources(entries.map((e) => movementEventId(e.metadata)));
       body = toMovementsAnswer({
         reference: ev.reference || '-',
-        movements: entries.map((e) => ({
-          reference: String((e.metadata as { event_id?: unknown }).event_id ?? e.externalRef ?? e.id).slice(0, 64),
-          // Our movement types (the document gives no catalogue): 33 = charge to the account, 1027 = credit.
-          type: e.direction === 'debit' ? '33' : '1027',
-          amount: Money.ofCentavos(e.amount, e.currency),
-          at: e.createdAt,
-          terminal: e.kind,
-        })),
+        movements: entries.map((e) => {
+          // A card movement carries its DEBIT's own reference and terminal (a reversal, its debit's); others the
+          // reference they were made with (e.g. a SPEI tracking key) and no terminal.
+          const src = sources.get(movementEventId(e.metadata) ?? '');
+          return {
+            reference: ((src ? src.reference : e.externalRef) || '-').slice(0, 64),
+            // Our movement types (the document gives no catalogue): 33 = charge to the account, 1027 = credit.
+            type: e.direction === 'debit' ? '33' : '1027',
+            amount: Money.ofCentavos(e.amount, e.currency),
+            at: e.createdAt,
+            terminal: (src?.terminal || '-').slice(0, 64),
+          };
+        }),
       });
     }
     return this.recordQuery('movements', d, body as unknown as Record<string, unknown>, link?.ledgerAccountId);
+  }
+
+  /** The reference and terminal of the webhook events behind some ledger entries, read in one query. */
+  private async movementSources(ids: Array<string | undefined>): Promise<Map<string, { reference: string; terminal: string }>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== undefined))];
+    const out = new Map<string, { reference: string; terminal: string }>();
+    if (wanted.length === 0) return out;
+    const { rows } = await this.inbox.pool.query({
+      text: `select id, type, payload->>'reference' as reference, payload->>'terminal' as terminal from webhook_events where id = any($1::uuid[])`,
+      values: [wanted],
+    });
+    for (const r of rows) out.set(r.id, { reference: String(r.reference ?? '').trim(), terminal: r.type === 'debit' ? String(r.terminal ?? '').trim() : '' });
+    return out;
   }
 
   // ---- plumbing ----
@@ -371,6 +403,14 @@ function availableAfterDebit(a: AccountTotals, amount: bigint): bigint {
   const cp = BigInt(a.credits_posted);
   const dq = BigInt(a.debits_pending) + amount;
   return a.type === 'liability' ? cp - dp - dq : dp - cp - BigInt(a.credits_pending);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The webhook event a ledger entry belongs to for its movement line: a reversal's debit, else its own event. */
+function movementEventId(metadata: Record<string, unknown> | null | undefined): string | undefined {
+  const id = metadata?.debit_event_id ?? metadata?.event_id;
+  return typeof id === 'string' && UUID.test(id) ? id : undefined;
 }
 
 function isTimeout(err: unknown): boolean {

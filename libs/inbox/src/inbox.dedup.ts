@@ -30,20 +30,79 @@ function amountText(v: unknown): string {
   }
 }
 
-/** A Credencial reference is meaningful when it has a letter or digit ("-" and "" are placeholders). */
+/** A Credencial reference is meaningful when it has a letter or digit ("", "-" and "?" are placeholders). */
 function meaningful(ref: string): boolean {
   return /[A-Za-z0-9]/.test(ref);
 }
 
+/** True when the payload names its transaction by its own `reference` (not a placeholder). */
+export function hasOwnReference(payload: Record<string, unknown>): boolean {
+  return meaningful(text(payload.reference));
+}
+
+/** A short, fixed-length digest of some fields (amounts in one spelling): part of a key, never ':' or '#'. */
+function fingerprint(payload: Record<string, unknown>, fields: readonly string[], amounts: ReadonlySet<string>): string {
+  const picked = fields.map((f) => (amounts.has(f) ? amountText(payload[f]) : text(payload[f])));
+  return createHash('sha256').update(JSON.stringify(picked)).digest('base64url').slice(0, 22);
+}
+
+const AMOUNT_FIELDS: ReadonlySet<string> = new Set(['amount', 'amount_liq', 'commission', 'commission_liq']);
+/** What tells two DEBITs on one card apart when neither has a reference of its own. */
+const DEBIT_FINGERPRINT = ['date', 'amount', 'currency', 'amount_liq', 'currency_liq', 'commission_liq', 'terminal', 'origin', 'acquirer', 'trade_name'] as const;
+/** The same for two REVERSEs of one transaction identity (its own date, amounts and reason). */
+const REVERSE_FINGERPRINT = ['date', 'amount', 'currency', 'amount_liq', 'currency_liq', 'origin', 'reverse_reason', 'trade_name'] as const;
+
 /**
- * The identity of a card transaction: its account and reference; when the reference is a placeholder, the
- * acquirer's identifier and the transaction date stand in for it. A DEBIT and its REVERSE share it.
+ * The identity a DEBIT and its REVERSE share, from the fields both carry with the same value: the account and
+ * the reference; when the reference is a placeholder, the acquirer's identifier (`adq:`) if it has one, else the
+ * account alone (`anon`). Neither the date nor the amount is part of it: a REVERSE carries its own date and may
+ * be partial. Without a reference this identity may cover several DEBITs (see debitKey / findDebitForReverse).
  */
 export function cardTransactionKey(payload: Record<string, unknown>): string {
   const account = text(payload.account_number);
   const ref = text(payload.reference);
   if (meaningful(ref)) return `${account}:${ref}`;
-  return `${account}:adq:${text(payload.identifier_adq)}`;
+  const adq = text(payload.identifier_adq);
+  return meaningful(adq) ? `${account}:adq:${adq}` : `${account}:anon`;
+}
+
+/**
+ * A DEBIT's dedup key: its transaction identity when it has a reference of its own; otherwise that identity
+ * plus `#` and a digest of the transaction's date, amounts, currencies, terminal, origin, acquirer and trade
+ * name, so two different debits on one card with placeholder references are two events (the document's own
+ * example has reference "-" and identifier_adq "?").
+ */
+export function debitKey(payload: Record<string, unknown>): string {
+  const tx = cardTransactionKey(payload);
+  return hasOwnReference(payload) ? tx : `${tx}#${fingerprint(payload, DEBIT_FINGERPRINT, AMOUNT_FIELDS)}`;
+}
+
+/**
+ * A REVERSE's dedup key: the transaction identity, `:`, the amount (a second partial reversal is another
+ * event; the same one twice is a duplicate), and without a reference of its own a digest of its date, amounts
+ * and reason. It always starts with `<cardTransactionKey>:`, which is how a late DEBIT finds an early REVERSE.
+ */
+export function reverseKey(payload: Record<string, unknown>): string {
+  const base = `${cardTransactionKey(payload)}:${amountText(payload.amount_liq ?? payload.amount)}`;
+  return hasOwnReference(payload) ? base : `${base}#${fingerprint(payload, REVERSE_FINGERPRINT, AMOUNT_FIELDS)}`;
+}
+
+/**
+ * CLABE status. STP's payload is only {clabe, status}: no id, no timestamp, so its content cannot tell a
+ * re-send from a genuine later change (0 → 1 → 0 sends the same {status: 0} twice).
+ * - Signed (webhook-id): the delivery id is the event's identity; a retry carries the same id.
+ * - Unsigned (basic auth or IP allowlist only): the key is the transition from the latest status received for
+ *   the CLABE (`after:<that event's id>`, `after:none` for the first). A status equal to the latest one is
+ *   answered as a duplicate of it (re-applying it would change nothing); a different one is a new event,
+ *   so 0 → 1 → 0 is three events. Two copies of one transition collide on the unique key. What no key can tell
+ *   without an id is a stale retry of an older status arriving after a newer one: it is applied as a change
+ *   (a lost change would be silent; a wrong one is visible and STP re-sends the current status).
+ */
+export function clabeStatusKey(payload: Record<string, unknown>, deliveryId: string | undefined, previousEventId?: string | null): string {
+  const base = `${text(payload.clabe)}:${text(payload.status)}`;
+  if (deliveryId) return `${base}:${deliveryId}`;
+  if (previousEventId === undefined) throw new Error('an unsigned CLABE status is keyed on the latest one received (WebhookIntakeService.receiveClabeStatus)');
+  return `${base}:after:${previousEventId ?? 'none'}`;
 }
 
 /**
@@ -51,9 +110,8 @@ export function cardTransactionKey(payload: Record<string, unknown>): string {
  * - spei_in: CLABE + tracking key (reference). STP resent one transfer under a different webhook id, so
  *   the webhook-id header is NOT part of it; the payload carries no operation date.
  * - spei_out_status: tracking key (folio) + status (a settled order may later be returned: another event).
- * - clabe_status: CLABE + status + the delivery id (webhook-id, else the payload hash): activation can toggle.
- * - debit: account number + reference (see cardTransactionKey).
- * - reverse: the debit's key + amount (a second partial reversal is another event; the same one twice is a duplicate).
+ * - clabe_status: see clabeStatusKey (unsigned deliveries need the latest event: receiveClabeStatus).
+ * - debit: see debitKey; reverse: see reverseKey.
  * - balance / movements: queries; the delivery id when signed, else unique (never deduplicated).
  */
 export function dedupKey(type: WebhookType, payload: Record<string, unknown>, deliveryId: string | undefined, fallbackUnique: string): string {
@@ -63,11 +121,11 @@ export function dedupKey(type: WebhookType, payload: Record<string, unknown>, de
     case 'spei_out_status':
       return `${text(payload.folio)}:${text(payload.status)}`;
     case 'clabe_status':
-      return `${text(payload.clabe)}:${text(payload.status)}:${deliveryId ?? payloadHash(payload)}`;
+      return clabeStatusKey(payload, deliveryId);
     case 'debit':
-      return cardTransactionKey(payload);
+      return debitKey(payload);
     case 'reverse':
-      return `${cardTransactionKey(payload)}:${amountText(payload.amount_liq ?? payload.amount)}`;
+      return reverseKey(payload);
     case 'balance':
     case 'movements':
       return deliveryId ? `id:${deliveryId}` : `once:${fallbackUnique}`;

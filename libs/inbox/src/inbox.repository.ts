@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { DatabasePool } from '#libs/database';
-import { NotFoundError, ValidationError } from '#libs/domain';
+import { ConflictError, NotFoundError, ValidationError } from '#libs/domain';
 import type { Queryable } from '#libs/ledger';
-import type { WebhookEventRecord, WebhookProvider, WebhookStatus, WebhookType } from './inbox.types.js';
+import { ASYNC_TYPES, type WebhookEventRecord, type WebhookProvider, type WebhookStatus, type WebhookType } from './inbox.types.js';
 
 type Row = Record<string, any>;
 
@@ -138,6 +138,45 @@ export class InboxRepository {
   }
 
   /**
+   * The DEBIT a REVERSE without a reference of its own undoes, among the DEBITs of its transaction identity
+   * (dedup key `<txKey>` or `<txKey>#…`): only one with a hold and at least `amount` left to reverse (a declined
+   * debit is never matched: taking a reversal-first for it would let its real debit through later); preferring
+   * one not yet reversed with the same amount_liq, then the same date, then the oldest. Locked.
+   */
+  async findDebitForReverse(txKey: string, amount: bigint, amountLiq: string, date: string, db: Queryable): Promise<WebhookEventRecord | null> {
+    const { rows } = await db.query({
+      text: `select ${COLUMNS} from webhook_events
+              where provider = 'credencial' and type = 'debit' and starts_with(dedup_key, $1)
+                and (dedup_key = $1 or substr(dedup_key, length($1) + 1, 1) = '#')
+                and ledger_transfer_id is not null and amount is not null and amount - reversed_amount >= $2::bigint
+              order by (reversed_amount = 0 and payload->>'amount_liq' = $3) desc, (payload->>'date' = $4) desc, received_at, id
+              limit 1 for update`,
+      values: [txKey, amount.toString(), amountLiq, date],
+    });
+    return rows[0] ? toEvent(rows[0]) : null;
+  }
+
+  /** The CLABE's latest status event (by arrival): what an unsigned CLABE status is keyed on (see clabeStatusKey). */
+  async latestClabeStatus(clabe: string, db: Queryable = this.database.pool): Promise<WebhookEventRecord | null> {
+    const { rows } = await db.query({
+      text: `select ${COLUMNS} from webhook_events where provider = 'stp' and type = 'clabe_status' and starts_with(dedup_key, $1)
+              order by received_at desc, id desc limit 1`,
+      values: [`${clabe}:`],
+    });
+    return rows[0] ? toEvent(rows[0]) : null;
+  }
+
+  /** Whether a status event for the CLABE that arrived after this one is already applied (this one is then stale). */
+  async laterClabeStatusApplied(ev: Pick<WebhookEventRecord, 'id' | 'receivedAt'>, clabe: string, db: Queryable): Promise<boolean> {
+    const { rows } = await db.query({
+      text: `select 1 from webhook_events where provider = 'stp' and type = 'clabe_status' and starts_with(dedup_key, $1)
+               and (received_at, id) > ($2::timestamptz, $3::uuid) and status = 'APPLIED' limit 1`,
+      values: [`${clabe}:`, ev.receivedAt, ev.id],
+    });
+    return rows.length > 0;
+  }
+
+  /**
    * Same key, other payload: the original stays as it is; the attempt is counted and kept for the alert. Not
    * when a transaction holds the row (a worker applying it, perhaps stalled): the answer must not wait on it,
    * so the count is skipped (false) and the alert line says so.
@@ -188,8 +227,20 @@ export class InboxRepository {
     );
   }
 
-  /** Back to PENDING for a replay (FAILED and UNMATCHED rows; an APPLIED one stays as it is). */
+  /**
+   * Back to PENDING for a replay (FAILED and UNMATCHED rows; an APPLIED one stays as it is). Only rows a worker
+   * applies: a REVERSE, BALANCE or MOVEMENTS was applied and answered in its request, and its status is part of
+   * that answer (an UNMATCHED reversal-first is what declines its late DEBIT), so replaying one is refused.
+   */
   async markForReplay(id: string): Promise<WebhookEventRecord> {
+    const current = await this.get(id);
+    if (!ASYNC_TYPES.has(current.type)) {
+      throw new ConflictError(
+        `a ${current.provider} ${current.type} webhook is applied and answered when it arrives; it cannot be replayed`,
+        { event_id: id, type: current.type, status: current.status },
+        'webhook_not_replayable',
+      );
+    }
     const { rows } = await this.database.query(
       `update webhook_events set status = 'PENDING', last_error = null, updated_at = now() where id = $1 and status in ('FAILED', 'UNMATCHED', 'PENDING') returning ${COLUMNS}`,
       [id],

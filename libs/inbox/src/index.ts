@@ -1,6 +1,7 @@
 export * from './webhook-verifier.js';
 export * from './inbox.types.js';
 export * from './inbox.dedup.js';
+export * from './webhook-shape.js';
 export * from './inbox.repository.js';
 export * from './provider-links.repository.js';
 export * from './webhook-intake.service.js';

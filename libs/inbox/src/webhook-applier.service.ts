@@ -93,6 +93,9 @@ export class WebhookApplier {
     switch (ev.type) {
       case 'clabe_status': {
         const w = fromClabeStatusWebhook(ev.payload);
+        // Jobs run concurrently, so 0 then 1 may be applied in the other order: a status older than one already
+        // applied changes nothing (the CLABE keeps the latest status received).
+        if (await this.inbox.laterClabeStatusApplied(ev, w.clabe.value, client)) return { status: 'APPLIED', outcome: 'superseded' };
         const found = await this.links.setClabeStatus(w.clabe.value, w.status, client);
         if (!found) return { status: 'UNMATCHED', outcome: 'unknown_clabe' };
         return { status: 'APPLIED', outcome: w.status === 'active' ? 'activated' : 'deactivated' };
@@ -149,8 +152,9 @@ export class WebhookApplier {
         return { status: 'APPLIED', outcome: 'settled' };
       }
       default:
-        // reverse / balance / movements are applied in the request; a PENDING one here is left as it is.
-        return { status: 'APPLIED', outcome: ev.outcome ?? 'answered' };
+        // reverse / balance / movements are applied in the request and never replayed (InboxRepository.markForReplay);
+        // should one reach a worker, a reversal-first stays UNMATCHED: that status is what declines its late DEBIT.
+        return { status: ev.outcome === 'debit_unknown' ? 'UNMATCHED' : 'APPLIED', outcome: ev.outcome ?? 'answered' };
     }
   }
 }

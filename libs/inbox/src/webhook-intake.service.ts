@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '#libs/config';
 import { ConflictError } from '#libs/domain';
 import { QueueFactory, QueueName } from '#libs/queue';
 import type { Queryable } from '#libs/ledger';
+import { fromClabeStatusWebhook } from '#libs/providers/stp';
+import { clabeStatusKey } from './inbox.dedup.js';
 import { InboxRepository, type NewWebhookEvent } from './inbox.repository.js';
 import type { IntakeResult, WebhookEventRecord, WebhookJobData } from './inbox.types.js';
 
@@ -17,6 +20,7 @@ export class WebhookIntakeService {
   constructor(
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(QueueFactory) private readonly queues: QueueFactory,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async receive(e: NewWebhookEvent): Promise<IntakeResult> {
@@ -28,6 +32,20 @@ export class WebhookIntakeService {
     if (!row) return { event: await this.original(e), duplicate: true };
     if (row.payloadHash !== e.payloadHash) await this.conflict(row, e);
     return { event: row, duplicate: true };
+  }
+
+  /**
+   * An unsigned CLABE status (no webhook-id): keyed on the latest status received for the CLABE (see
+   * clabeStatusKey). The same status as the latest is a duplicate of it, unless that one did not take effect
+   * (UNMATCHED, FAILED): then it is a new event, which may.
+   */
+  async receiveClabeStatus(e: Omit<NewWebhookEvent, 'dedupKey'>): Promise<IntakeResult> {
+    const w = fromClabeStatusWebhook(e.payload);
+    const latest = await this.inbox.latestClabeStatus(w.clabe.value);
+    if (latest && (latest.status === 'PENDING' || latest.status === 'APPLIED') && fromClabeStatusWebhook(latest.payload).status === w.status) {
+      return { event: latest, duplicate: true };
+    }
+    return this.receive({ ...e, dedupKey: clabeStatusKey(e.payload, undefined, latest?.id ?? null) });
   }
 
   /** The existing row for a key that already exists; a ConflictError when its payload differs. */
@@ -55,7 +73,8 @@ export class WebhookIntakeService {
   /** Adds the job (jobId = inbox id, so adding twice is a no-op). A queue outage is logged: the sweeper recovers the row. */
   async enqueue(event: Pick<WebhookEventRecord, 'id' | 'type'>, jobId: string = event.id): Promise<boolean> {
     try {
-      await this.queues.queue<WebhookJobData>(QueueName.Webhooks).add(event.type, { eventId: event.id }, { jobId });
+      const backoff = { type: 'exponential', delay: this.config.webhookJobBackoffMs };
+      await this.queues.queue<WebhookJobData>(QueueName.Webhooks).add(event.type, { eventId: event.id }, { jobId, attempts: this.config.webhookJobAttempts, backoff });
       return true;
     } catch (err) {
       this.log.warn({ event_id: event.id, err: (err as Error).message }, 'could not enqueue webhook; the sweeper will');

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '#libs/domain';
 import { InboxRepository, ProviderLinksRepository, WebhookIntakeService } from '#libs/inbox';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
@@ -50,8 +50,12 @@ export class WebhookEventsController {
   @Idempotent()
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiParam({ name: 'id', schema: UUID_PARAM })
-  @ApiOperation({ summary: 'Replay a webhook', description: 'A FAILED or UNMATCHED event goes back to PENDING and gets a new job; an APPLIED one is never applied again.' })
+  @ApiOperation({
+    summary: 'Replay a webhook',
+    description: 'A FAILED or UNMATCHED event a worker applies (STP events, a Credencial DEBIT settlement) goes back to PENDING and gets a new job; an APPLIED one is never applied again. Credencial REVERSE, BALANCE and MOVEMENTS were applied and answered when they arrived: 409 webhook_not_replayable.',
+  })
   @ApiOkResponse({ type: ReplayResultDto })
+  @ApiConflictResponse({ description: 'webhook_not_replayable: the event was applied and answered synchronously (Credencial reverse, balance, movements).' })
   async replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<ReplayResultDto> {
     const event = await this.inbox.markForReplay(id);
     if (event.status !== 'PENDING') return { event: WebhookEventDto.from(event), enqueued: false };

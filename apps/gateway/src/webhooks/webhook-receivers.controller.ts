@@ -3,7 +3,7 @@ import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/comm
 import { ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ValidationError } from '#libs/domain';
-import { assertNoCardData, CredencialAuthorizer, dedupKey, numbersAsText, payloadHash, WebhookIntakeService, type WebhookType } from '#libs/inbox';
+import { assertNoCardData, assertWebhookShape, CredencialAuthorizer, dedupKey, numbersAsText, payloadHash, WebhookIntakeService, type WebhookType } from '#libs/inbox';
 import { fromClabeStatusWebhook, fromSpeiInWebhook, fromSpeiOutStatusWebhook } from '#libs/providers/stp';
 import { Public } from '../auth/public.decorator.js';
 import {
@@ -20,10 +20,11 @@ import {
 } from './dto/webhook-payloads.dto.js';
 import { WebhookFrom, WebhookVerificationGuard } from './webhook-verification.guard.js';
 
-function bodyOf(req: FastifyRequest): Record<string, unknown> {
+function bodyOf(req: FastifyRequest, type: WebhookType): Record<string, unknown> {
   const b = req.body;
   if (!b || typeof b !== 'object' || Array.isArray(b)) throw new ValidationError('the webhook body must be a JSON object', undefined, 'invalid_webhook');
   assertNoCardData(b as Record<string, unknown>);
+  assertWebhookShape(type, b as Record<string, unknown>);
   return b as Record<string, unknown>;
 }
 
@@ -52,7 +53,7 @@ export class StpWebhooksController {
   @ApiUnauthorizedResponse({ description: UNVERIFIED })
   @ApiConflictResponse({ description: CONFLICT })
   clabeStatus(@Req() req: FastifyRequest): Promise<StpWebhookAckDto> {
-    const body = bodyOf(req);
+    const body = bodyOf(req, 'clabe_status');
     fromClabeStatusWebhook(body);
     return this.receive('clabe_status', body, req);
   }
@@ -65,7 +66,7 @@ export class StpWebhooksController {
   @ApiUnauthorizedResponse({ description: UNVERIFIED })
   @ApiConflictResponse({ description: CONFLICT })
   speiIn(@Req() req: FastifyRequest): Promise<StpWebhookAckDto> {
-    const body = bodyOf(req);
+    const body = bodyOf(req, 'spei_in');
     const ev = fromSpeiInWebhook(body);
     return this.receive('spei_in', body, req, ev.amount.centavos);
   }
@@ -78,22 +79,18 @@ export class StpWebhooksController {
   @ApiUnauthorizedResponse({ description: UNVERIFIED })
   @ApiConflictResponse({ description: CONFLICT })
   speiOut(@Req() req: FastifyRequest): Promise<StpWebhookAckDto> {
-    const body = bodyOf(req);
+    const body = bodyOf(req, 'spei_out_status');
     fromSpeiOutStatusWebhook(body);
     return this.receive('spei_out_status', body, req);
   }
 
   private async receive(type: WebhookType, body: Record<string, unknown>, req: FastifyRequest, amount?: bigint): Promise<StpWebhookAckDto> {
     const id = deliveryId(req);
-    const { event, duplicate } = await this.intake.receive({
-      provider: 'stp',
-      type,
-      dedupKey: dedupKey(type, body, id, randomUUID()),
-      payload: body,
-      payloadHash: payloadHash(body),
-      webhookId: id,
-      amount: amount ?? null,
-    });
+    const e = { provider: 'stp', type, payload: body, payloadHash: payloadHash(body), webhookId: id, amount: amount ?? null } as const;
+    // Without a delivery id a CLABE status is keyed on the CLABE's latest one (see clabeStatusKey).
+    const { event, duplicate } = type === 'clabe_status' && !id
+      ? await this.intake.receiveClabeStatus(e)
+      : await this.intake.receive({ ...e, dedupKey: dedupKey(type, body, id, randomUUID()) });
     return { received: true, event_id: event.id, status: event.status, duplicate };
   }
 }
@@ -115,7 +112,7 @@ export class CredencialWebhooksController {
   @ApiUnauthorizedResponse({ description: UNVERIFIED })
   @ApiConflictResponse({ description: CONFLICT })
   async debit(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
-    return (await this.authorizer.debit(this.delivery(req))).body;
+    return (await this.authorizer.debit(this.delivery(req, 'debit'))).body;
   }
 
   @Post('reverse')
@@ -126,7 +123,7 @@ export class CredencialWebhooksController {
   @ApiUnauthorizedResponse({ description: UNVERIFIED })
   @ApiConflictResponse({ description: CONFLICT })
   async reverse(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
-    return (await this.authorizer.reverse(this.delivery(req))).body;
+    return (await this.authorizer.reverse(this.delivery(req, 'reverse'))).body;
   }
 
   @Post('balance')
@@ -136,7 +133,7 @@ export class CredencialWebhooksController {
   @ApiOkResponse({ type: CredencialBalanceAnswerDto })
   @ApiUnauthorizedResponse({ description: UNVERIFIED })
   async balance(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
-    return (await this.authorizer.balance(this.delivery(req))).body;
+    return (await this.authorizer.balance(this.delivery(req, 'balance'))).body;
   }
 
   @Post('movements')
@@ -146,11 +143,11 @@ export class CredencialWebhooksController {
   @ApiOkResponse({ type: CredencialMovementsAnswerDto })
   @ApiUnauthorizedResponse({ description: UNVERIFIED })
   async movements(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
-    return (await this.authorizer.movements(this.delivery(req))).body;
+    return (await this.authorizer.movements(this.delivery(req, 'movements'))).body;
   }
 
-  private delivery(req: FastifyRequest) {
-    const body = bodyOf(req);
+  private delivery(req: FastifyRequest, type: WebhookType) {
+    const body = bodyOf(req, type);
     const payload = req.rawBody ? numbersAsText(req.rawBody, body, ['amount', 'amount_liq', 'commission', 'commission_liq']) : body;
     return { payload, webhookId: deliveryId(req), deliveryNonce: randomUUID() };
   }

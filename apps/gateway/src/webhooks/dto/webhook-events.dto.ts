@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { Money } from '#libs/domain';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateBy, type ValidationArguments } from 'class-validator';
+import { Clabe, Money } from '#libs/domain';
 import { WEBHOOK_PROVIDERS, WEBHOOK_STATUSES, WEBHOOK_TYPES, type CredencialAccountLinkRecord, type StpClabeLinkRecord, type WebhookEventRecord } from '#libs/inbox';
 import { PageQueryDto } from '../../common/page-query.dto.js';
 
@@ -84,9 +84,25 @@ export class ReplayResultDto {
   @ApiProperty({ example: true, description: 'False when the event was already APPLIED (a replay never applies twice).' }) enqueued!: boolean;
 }
 
+const CLABE_REASON = { digits: 'must contain digits only', length: 'must be exactly 18 digits', bank_code: 'has an unknown bank code', check_digit: 'has a wrong check digit' } as const;
+
+/** A valid CLABE (#libs/domain Clabe: 18 digits, a known bank code, the 3-7-1 check digit); the message says which rule failed. */
+function IsClabe(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isClabe',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && Clabe.isValid(v),
+      defaultMessage: (a?: ValidationArguments) => {
+        const problem = typeof a?.value === 'string' ? Clabe.problem(a.value) : 'digits';
+        return `${a?.property ?? 'clabe'} ${CLABE_REASON[problem ?? 'digits']}`;
+      },
+    },
+  });
+}
+
 export class RegisterClabeLinkDto {
-  @ApiProperty({ example: '646180123300000408', maxLength: 18, pattern: '^\\d{18}$' })
-  @Matches(/^\d{18}$/)
+  @ApiProperty({ example: '646180123300000408', maxLength: 18, pattern: '^\\d{18}$', description: 'A valid CLABE: a known bank code and the check digit.' })
+  @IsClabe()
   clabe!: string;
 
   @ApiProperty({ format: 'uuid', example: UUID_EXAMPLE, maxLength: 36 })
