@@ -461,6 +461,35 @@ describe('provider webhooks (e2e)', () => {
       expect((await call(gw, 'POST', `/v1/webhook-events/${query}/replay`, { key: gw.adminKey, idempotencyKey: randomUUID() })).body.code).toBe('webhook_not_replayable');
     });
 
+    it('a REVERSE shaped exactly like the document\'s example (currency "?", date "?", reference "?") reverses its DEBIT', async () => {
+      const account = await fundedAccount(ledger, 100_000n);
+      const { accountNumber, emi } = await linkCard(account);
+      const debit = await sendWebhook(gw, '/webhooks/credencial/debit', { ...debitPayload(accountNumber, emi, 100, '?'), identifier_adq: '?' });
+      expect(debit.body).toMatchObject({ code: -1, balance_actual: 900 });
+      // The document's REVERSE DEBIT example, field for field, on this card.
+      const example = {
+        emi_account_identifier: emi,
+        account_number: Number(accountNumber),
+        identifier_adq: '?',
+        origin: '?',
+        reverse_reason: '?',
+        amount: 100,
+        currency: '?',
+        amount_liq: 100,
+        currency_liq: '?',
+        date: '?',
+        reference: '?',
+        trade_name: '?',
+      };
+      const rev = await sendWebhook(gw, '/webhooks/credencial/reverse', example);
+      expect(rev.status).toBe(200);
+      expect(rev.body).toMatchObject({ code: -1, emi_account_identifier: emi, balance_actual: 1000, balance_last: 900 });
+      expect((await ledger.balances(account)).available).toBe(100_000n);
+      // A real currency code we do not settle in is still refused.
+      const usd = await sendWebhook(gw, '/webhooks/credencial/reverse', { ...example, currency_liq: 999 });
+      expect(usd.status).toBe(400);
+    });
+
     it('DEBITs with placeholder reference and identifier_adq (the document\'s "-" and "?") are told apart by their transaction; a REVERSE still finds its DEBIT', async () => {
       const account = await fundedAccount(ledger, 100_000n);
       const { accountNumber, emi } = await linkCard(account);

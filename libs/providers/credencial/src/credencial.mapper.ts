@@ -197,13 +197,22 @@ export interface CredencialReverseEvent {
   date: string;
 }
 
+/**
+ * The document's REVERSE example sends `currency: "?"` and `currency_liq: "?"`. A reversal is in the currency
+ * of the debit it undoes, and a debit we authorized always settled in MXN (others are declined), so an absent or
+ * placeholder currency on a REVERSE is read as MXN; a real code other than a known one is still refused.
+ */
+function reverseCurrency(code: unknown): unknown {
+  return code === undefined || code === null || (typeof code === 'string' && /^[\s?-]*$/.test(code)) ? '484' : code;
+}
+
 export function fromReverseWebhook(body: unknown): CredencialReverseEvent {
   const w = (body ?? {}) as Partial<CredencialReverseWebhook>;
   return {
     accountNumber: accountNumberOf(w),
     emiAccountIdentifier: str(w.emi_account_identifier),
-    amount: money(w.amount, w.currency, 'amount'),
-    settlementAmount: money(w.amount_liq, w.currency_liq, 'amount_liq'),
+    amount: money(w.amount, reverseCurrency(w.currency), 'amount'),
+    settlementAmount: money(w.amount_liq, reverseCurrency(w.currency_liq), 'amount_liq'),
     origin: str(w.origin),
     reverseReason: str(w.reverse_reason),
     reference: str(w.reference),
