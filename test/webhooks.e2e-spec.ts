@@ -112,6 +112,28 @@ describe('provider webhooks (e2e)', () => {
         await other.close();
       }
     });
+    it('reads the client address from X-Forwarded-For only when the proxy is trusted (TRUST_PROXY)', async () => {
+      const env = { STP_WEBHOOK_IP_ALLOWLIST: '203.0.113.0/24' };
+      const direct = await startGateway(env);
+      const behindProxy = await startGateway({ ...env, TRUST_PROXY: 'loopback' });
+      try {
+        const forwarded = { 'x-forwarded-for': '203.0.113.7' };
+        const body = () => ({ clabe: newClabe(), reference: `XFF${randomInt(1e6, 9e6)}`, amount: '1.00' });
+        // Not trusted: the header is ignored, the socket's 127.0.0.1 is not allowlisted.
+        const spoofed = body();
+        expect((await sendWebhook(direct, '/webhooks/stp/spei-in', spoofed, { headers: forwarded })).status).toBe(401);
+        expect(await rowsWithKey(spoofed.reference)).toBe(0);
+        // Trusted proxy on loopback: the forwarded client address is the one checked.
+        const relayed = body();
+        expect((await sendWebhook(behindProxy, '/webhooks/stp/spei-in', relayed, { headers: forwarded })).status).toBe(200);
+        expect(await rowsWithKey(relayed.reference)).toBe(1);
+        const outside = body();
+        expect((await sendWebhook(behindProxy, '/webhooks/stp/spei-in', outside, { headers: { 'x-forwarded-for': '198.51.100.9' } })).status).toBe(401);
+      } finally {
+        await direct.close();
+        await behindProxy.close();
+      }
+    });
   });
 
   describe('STP', () => {

@@ -21,6 +21,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createGatewayApp(config: AppConfig, options: GatewayOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // Behind a load balancer the client's address is in X-Forwarded-For, believed only from the proxies named.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     // A caller's X-Request-Id becomes the correlation id when it is sane; otherwise we make one.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];

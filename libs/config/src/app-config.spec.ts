@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(c.queueBackend).toBe('postgres');
     expect(c.sandboxUrl).toBe('http://127.0.0.1:4000');
     expect(c.corsOrigins).toEqual([]);
+    expect(c.trustProxy).toEqual([]);
   });
 
   it('uses Redis for the queue when REDIS_URL is set', () => {
@@ -29,6 +30,11 @@ describe('loadConfig', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'BODY_LIMIT_BYTES must be between 1024 and 104857600, got 10',
     ]);
+  });
+
+  it('reads TRUST_PROXY as addresses, CIDRs or proxy-addr keywords, and names a bad entry', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,::1' }, {}).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'my-balancer' }, {})).toThrow(/TRUST_PROXY: "my-balancer"/);
   });
 
   it('requires an external database in production', () => {

@@ -29,6 +29,11 @@ export class AppConfig {
   readonly devApiKey?: string;
   /** Browser origins allowed by CORS; empty means CORS is off (server-to-server callers need none). */
   readonly corsOrigins!: string[];
+  /**
+   * Proxies (addresses / CIDRs, or proxy-addr's `loopback`, `linklocal`, `uniquelocal`) whose X-Forwarded-For is
+   * believed; empty means the socket's address is the client's (the IP allowlists and rate limits use it).
+   */
+  readonly trustProxy!: string[];
   readonly sandboxUrl!: string;
   readonly gatewayUrl!: string;
   // --- NeCIPCo (card issuing) ---
@@ -296,6 +301,15 @@ function bcsConfig(r: Reader, sandboxUrl: string) {
   };
 }
 
+function trustProxy(r: Reader): string[] {
+  const entries = (r.optional('TRUST_PROXY') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const ok = ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/.test(entry) || /^[0-9a-fA-F:]+(\/\d{1,3})?$/.test(entry);
+    if (!ok) r.problems.push(`TRUST_PROXY: "${entry}" is not an IP address, a CIDR, or loopback / linklocal / uniquelocal`);
+  }
+  return entries;
+}
+
 function webhookConfig(r: Reader, prefix: 'STP' | 'CREDENCIAL', production: boolean): ProviderWebhookConfig {
   const secretsRaw = r.optional(`${prefix}_WEBHOOK_SECRETS`);
   const hmacSecrets = (secretsRaw ?? (production ? '' : DEV_WEBHOOK_SECRET)).split(',').map((s) => s.trim()).filter(Boolean);
@@ -376,6 +390,7 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     devApiKey: devApiKey(r),
     corsOrigins: (r.optional('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    trustProxy: trustProxy(r),
     sandboxUrl: r.url('SANDBOX_URL', ['http:', 'https:'], `http://127.0.0.1:${sandboxPort}`)!,
     gatewayUrl: r.url('GATEWAY_URL', ['http:', 'https:'], `http://127.0.0.1:${port}`)!,
     ...necipcoConfig(r, r.str('SANDBOX_URL', `http://127.0.0.1:${sandboxPort}`)),
