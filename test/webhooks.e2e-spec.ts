@@ -163,6 +163,8 @@ describe('provider webhooks (e2e)', () => {
       const ev = await settled(gw, r.body.event_id);
       expect(ev).toMatchObject({ status: 'APPLIED', outcome: 'suspense_unknown_clabe', ledger_account_id: SYSTEM_ACCOUNTS.suspense.id });
       expect((await ledger.balances(SYSTEM_ACCOUNTS.suspense.id)).posted - before).toBe(1250n);
+      const metric = /pasarela_suspense_balance_centavos (\d+)/.exec((await call(gw, 'GET', '/metrics')).text);
+      expect(BigInt(metric?.[1] ?? -1)).toBe((await ledger.balances(SYSTEM_ACCOUNTS.suspense.id)).posted);
       const list = await call(gw, 'GET', '/v1/webhook-events?provider=stp&type=spei_in&outcome=suspense_unknown_clabe', { key: gw.adminKey });
       expect(list.body.data.map((e: any) => e.id)).toContain(r.body.event_id);
     });

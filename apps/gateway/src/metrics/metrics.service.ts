@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QueueFactory, ALL_QUEUES } from '#libs/queue';
 import { DatabasePool } from '#libs/database';
+import { SYSTEM_ACCOUNTS } from '#libs/ledger';
 
 /**
  * Prometheus metrics of this gateway. One registry per app instance (not prom-client's global
@@ -58,6 +59,20 @@ export class MetricsService {
           for (const r of rows) this.set({ provider: r.provider, type: r.type, status: r.status }, r.count);
         } catch {
           // Database down shows in /health/ready.
+        }
+      },
+    });
+    new Gauge({
+      name: 'pasarela_suspense_balance_centavos',
+      help: 'Posted balance of the suspense account (money received for unknown or inactive CLABEs), in centavos; above zero means someone must route it',
+      registers: [this.registry],
+      async collect() {
+        try {
+          const { rows } = await database.query(`select (credits_posted - debits_posted)::text as balance from ledger_accounts where id = $1`, [SYSTEM_ACCOUNTS.suspense.id]);
+          // Centavos as a float64 sample: exact up to 2^53 centavos (~90 trillion pesos).
+          this.set(rows[0] ? Number(rows[0].balance) : 0);
+        } catch {
+          // as above
         }
       },
     });
