@@ -218,12 +218,12 @@ async function main(): Promise<void> {
     for (const l of lines) say(l);
   } catch (err) {
     if (stopping) return;
-    const message = err instanceof StartupError ? err.message : ((err as Error).stack ?? String(err));
+    const message = err instanceof StartupError ? err.message : ((err as Error | undefined)?.stack ?? String(err));
     await stop(1, `start failed: ${died ?? message}`);
   }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`[start] ${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+  process.stderr.write(`[start] ${err instanceof ConfigError ? err.message : ((err as Error | undefined)?.stack ?? String(err))}\n`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, runNode, type RunningProcess } from './support/processes.js';
@@ -77,4 +78,28 @@ describe('npm start on the embedded default (e2e)', () => {
     start.child.kill('SIGTERM');
     expect((await start.exited()).code).toBe(0);
   }, 180_000);
+
+  it('says why when the embedded Postgres cannot start (its port is taken), and exits non-zero', async () => {
+    // Something else holds the port on every address, so Postgres cannot listen on localhost.
+    const squatter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(0, '::', resolve));
+    const pgPort = (squatter.address() as { port: number }).port;
+    try {
+      const failing = runNode('dist/scripts/start.js', {
+        DATABASE_URL: undefined,
+        REDIS_URL: undefined,
+        PORT: String(await freePort()),
+        SANDBOX_PORT: String(await freePort()),
+        EMBEDDED_PG_PORT: String(pgPort),
+        EMBEDDED_PG_DIR: path.join(dir, 'postgres-busy-port'),
+      });
+      const { code } = await failing.exited();
+      expect(code).not.toBe(0);
+      expect(failing.output()).toContain(`the embedded Postgres on port ${pgPort} did not start`);
+      expect(failing.output()).toMatch(/could not (bind|create)/);
+      expect(failing.output()).not.toContain("Cannot read properties of undefined");
+    } finally {
+      squatter.close();
+    }
+  }, 90_000);
 });

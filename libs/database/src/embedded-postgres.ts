@@ -36,6 +36,12 @@ export async function startEmbeddedPostgres(
   for (const s of SIGNALS) {
     for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
   }
+  // Postgres's own last words: the package rejects a failed start with no reason at all.
+  const recent: string[] = [];
+  const remember = (m: unknown) => {
+    for (const line of String(m).split('\n')) if (line.trim()) recent.push(line.trim());
+    recent.splice(0, Math.max(0, recent.length - 15));
+  };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -45,14 +51,19 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a dedicated system user.
     createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    onLog: () => undefined,
+    onLog: remember,
     onError: (e: unknown) => log(`embedded postgres: ${String(e instanceof Error ? e.message : e).trim()}`),
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log(`initialising embedded Postgres in ${databaseDir}`);
     await pg.initialise();
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : 'it exited during start-up';
+    throw new Error(`the embedded Postgres on port ${port} did not start (${why}); its last lines:\n  ${recent.join('\n  ') || '(none)'}`);
+  }
   const serverUrl = `postgresql://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/postgres`;
   const url = await createDatabase(serverUrl, DATABASE);
   return {
