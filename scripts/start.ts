@@ -208,6 +208,7 @@ async function main(): Promise<void> {
       `  API            ${api}/v1`,
       `  Swagger UI     ${api}/docs   (OpenAPI JSON ${api}/docs-json)`,
       `  health         ${api}/health/ready   metrics ${api}/metrics`,
+      `  queues         ${api}/admin/queues   (Bull Board; in the login prompt: any user, the dev API key as password)`,
       `  sandbox        ${sandbox}   (Swagger UI ${sandbox}/docs)`,
       `  worker         consuming (ping round trip ${pong.ms} ms)`,
       `  dev API key    ${dev.key}   (scope admin, from ${dev.origin})`,
