@@ -225,6 +225,13 @@ interface CheckedPosting {
   legs: CheckedLeg[];
 }
 
+/** canonical() of a posting's parts, without the replacer walk when no leg carries metadata (the same string). */
+function postingHash(op: string, currency: Currency, legs: CheckedLeg[]): string {
+  if (legs.some((l) => l.metadata !== null)) return requestHash([op, currency, legs.map((l) => [l.debit, l.credit, l.amount, l.kind, l.ref, l.metadata])]);
+  const text = JSON.stringify([op, currency, legs.map((l) => [l.debit, l.credit, l.amount.toString(), l.kind, l.ref, null])]);
+  return createHash('sha256').update(text).digest('base64url');
+}
+
 function checkPosting(input: TransferInput, op: 'transfer' | 'hold'): CheckedPosting {
   const key = checkKey(input?.idempotencyKey);
   const currency = checkCurrency(input.currency);
@@ -232,7 +239,7 @@ function checkPosting(input: TransferInput, op: 'transfer' | 'hold'): CheckedPos
     throw new ValidationError(`legs must hold 1 to ${MAX_LEGS} legs`, { field: 'legs' }, 'invalid_legs');
   }
   const legs = input.legs.map((l, i) => checkLeg(l, input.legs.length > 1 ? `legs[${i}].` : ''));
-  const hash = requestHash([op, currency, legs.map((l) => [l.debit, l.credit, l.amount, l.kind, l.ref, l.metadata])]);
+  const hash = postingHash(op, currency, legs);
   return { key, hash, currency, legs };
 }
 
@@ -310,8 +317,8 @@ export class LedgerService {
   async transfer(input: TransferInput, options: LedgerCallOptions = {}): Promise<JournalResult> {
     const posting = checkPosting(input, 'transfer');
     if (posting.legs.length === 1) {
-      const rows = await this.callOne(posting, false, options);
-      return toJournals(rows, [posting.key])[0];
+      const { replayed, transfer } = await this.callOne(posting, false, options);
+      return { journalId: transfer.journalId, idempotencyKey: posting.key, replayed, transfers: [transfer] };
     }
     return (await this.callMany([posting], false, options))[0];
   }
@@ -333,8 +340,7 @@ export class LedgerService {
   /** A pending transfer: reserves the amount (counts against the available balance) until posted or voided. */
   async hold(input: HoldInput, options: LedgerCallOptions = {}): Promise<TransferResult> {
     const posting = checkPosting({ idempotencyKey: input?.idempotencyKey, currency: input?.currency, legs: [input] }, 'hold');
-    const rows = await this.callOne(posting, true, options);
-    return { replayed: rows[0].replayed === true, transfer: toTransfer(rows[0]) };
+    return this.callOne(posting, true, options);
   }
 
   /** Posts all of a hold, or part of it (the rest is released). Each hold is resolved exactly once. */
@@ -470,26 +476,34 @@ export class LedgerService {
 
   // ---- plumbing ----
 
-  private async callOne(p: CheckedPosting, pending: boolean, options: LedgerCallOptions): Promise<Row[]> {
+  /** One-leg posting: the database decides id, seq, journal, status and time; the rest is the request. */
+  private async callOne(p: CheckedPosting, pending: boolean, options: LedgerCallOptions): Promise<{ replayed: boolean; transfer: LedgerTransfer }> {
     const l = p.legs[0];
     const rows = await this.run(options, { ...SQL_TRANSFER_ONE, values: [p.key, p.hash, pending, l.debit, l.credit, l.amount.toString(), p.currency, l.kind, l.ref, l.metadata] });
+    const r = rows[0];
     // As ledger_transfer_one writes it (kind and metadata defaulted the same way).
-    return rows.map((r) => ({
-      ...r,
-      posting: 1,
-      leg: 1,
-      idempotency_key: p.key,
-      op: pending ? 'hold' : 'transfer',
-      debit_account_id: l.debit,
-      credit_account_id: l.credit,
-      amount: l.amount,
-      currency: p.currency,
-      pending_id: null,
-      reverses_id: null,
-      kind: l.kind ?? 'transfer',
-      external_ref: l.ref,
-      metadata: l.metadata ? structuredClone(l.metadata) : {},
-    }));
+    return {
+      replayed: r.replayed === true,
+      transfer: {
+        id: r.id,
+        seq: BigInt(r.seq),
+        journalId: r.journal_id,
+        leg: 1,
+        idempotencyKey: p.key,
+        op: pending ? 'hold' : 'transfer',
+        status: r.status as TransferStatus,
+        debitAccountId: l.debit,
+        creditAccountId: l.credit,
+        amount: l.amount,
+        currency: p.currency,
+        pendingId: null,
+        reversesId: null,
+        kind: l.kind ?? 'transfer',
+        externalRef: l.ref,
+        metadata: l.metadata ? structuredClone(l.metadata) : {},
+        createdAt: r.created_at instanceof Date ? r.created_at : new Date(r.created_at),
+      },
+    };
   }
 
   private async callMany(postings: CheckedPosting[], pending: boolean, options: LedgerCallOptions): Promise<JournalResult[]> {
