@@ -7,6 +7,7 @@ import pg from 'pg';
 import { startGateway } from './support/gateway.js';
 import { isolatedEnv } from './support/isolated.js';
 import { runNode } from './support/processes.js';
+import { until } from './support/until.js';
 import { newClabe, sendWebhook } from './support/webhooks.js';
 
 describe('worker (e2e)', () => {
@@ -59,12 +60,12 @@ describe('worker shutdown with a job in flight (e2e)', () => {
       expect(sent.status).toBe(200);
       const id = sent.body.event_id as string;
       // Wait until the worker is inside the sleep, i.e. mid-transaction.
-      for (const deadline = Date.now() + 10_000; ; ) {
-        const { rows } = await db.query(`select 1 from pg_stat_activity where wait_event = 'PgSleep' and datname = current_database()`);
-        if (rows.length > 0) break;
-        if (Date.now() > deadline) throw new Error('the job never started');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await until(
+        'the job to be mid-transaction',
+        async () => (await db.query(`select 1 from pg_stat_activity where wait_event = 'PgSleep' and datname = current_database()`)).rowCount,
+        (n) => (n ?? 0) > 0,
+        10_000,
+      );
       const asked = Date.now();
       worker.child.kill('SIGTERM');
       const { code } = await worker.exited();
