@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '#libs/config';
 import { DatabasePool, PrismaService } from '#libs/database';
 import { BusinessRuleError, ConflictError, DomainError, NotFoundError, ValidationError } from '#libs/domain';
-import { LedgerService } from './ledger.service.js';
+import { LedgerService, postingHash, requestHash } from './ledger.service.js';
 import type { LedgerAccount } from './ledger.types.js';
 
 /** Runs fn and returns the DomainError it threw (fails if it did not throw one). */
@@ -15,6 +15,20 @@ async function failure(fn: () => Promise<unknown>): Promise<DomainError> {
   }
   throw new Error('expected a DomainError');
 }
+
+describe('postingHash', () => {
+  it('hashes a metadata-free posting exactly as the canonical request hash does (stored keys keep replaying)', () => {
+    const legs = [
+      { debit: randomUUID(), credit: randomUUID(), amount: 12_345n, kind: 'card_debit', ref: 'ref-1', metadata: null },
+      { debit: randomUUID(), credit: randomUUID(), amount: 1n, kind: null, ref: null, metadata: null },
+    ];
+    const canonical = requestHash(['transfer', 'MXN', legs.map((l) => [l.debit, l.credit, l.amount, l.kind, l.ref, l.metadata])]);
+    expect(postingHash('transfer', 'MXN', legs)).toBe(canonical);
+    expect(postingHash('hold', 'MXN', legs)).not.toBe(canonical);
+    const withMetadata = [{ ...legs[0], metadata: { b: 1, a: 2 } }];
+    expect(postingHash('transfer', 'MXN', withMetadata)).toBe(requestHash(['transfer', 'MXN', [[legs[0].debit, legs[0].credit, 12_345n, 'card_debit', 'ref-1', { a: 2, b: 1 }]]]));
+  });
+});
 
 describe('LedgerService', () => {
   const config = loadConfig();

@@ -76,8 +76,12 @@ function canonical(value: unknown): string {
   });
 }
 
-function requestHash(parts: unknown): string {
-  return createHash('sha256').update(canonical(parts)).digest('base64url');
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+export function requestHash(parts: unknown): string {
+  return digest(canonical(parts));
 }
 
 function toTransfer(r: Row): LedgerTransfer {
@@ -226,10 +230,9 @@ interface CheckedPosting {
 }
 
 /** canonical() of a posting's parts, without the replacer walk when no leg carries metadata (the same string). */
-function postingHash(op: string, currency: Currency, legs: CheckedLeg[]): string {
+export function postingHash(op: string, currency: Currency, legs: Array<Pick<CheckedLeg, 'debit' | 'credit' | 'amount' | 'kind' | 'ref' | 'metadata'>>): string {
   if (legs.some((l) => l.metadata !== null)) return requestHash([op, currency, legs.map((l) => [l.debit, l.credit, l.amount, l.kind, l.ref, l.metadata])]);
-  const text = JSON.stringify([op, currency, legs.map((l) => [l.debit, l.credit, l.amount.toString(), l.kind, l.ref, null])]);
-  return createHash('sha256').update(text).digest('base64url');
+  return digest(JSON.stringify([op, currency, legs.map((l) => [l.debit, l.credit, l.amount.toString(), l.kind, l.ref, null])]));
 }
 
 function checkPosting(input: TransferInput, op: 'transfer' | 'hold'): CheckedPosting {
