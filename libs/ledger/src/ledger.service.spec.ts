@@ -241,6 +241,37 @@ describe('LedgerService', () => {
       expect(await ledger.balances(c.id)).toMatchObject({ posted: 1_000n, available: 1_000n, pendingDebits: 0n });
       expect(await failure(() => ledger.post({ idempotencyKey: key(), pendingId: randomUUID() }))).toMatchObject({ constructor: NotFoundError, code: 'transfer_not_found' });
     });
+    it('posts many holds in one call as post() would, replays them either way, and rolls back on one bad hold', async () => {
+      const a = await customer(10_000n);
+      const b = await customer(10_000n);
+      const m = await customer();
+      const holds = [];
+      for (const [c, amount] of [[a, 1_000n], [b, 2_000n], [a, 3_000n]] as const) {
+        holds.push((await ledger.hold({ idempotencyKey: key(), debitAccountId: c.id, creditAccountId: m.id, amount, kind: 'card_debit', externalRef: `${prefix}-pm-${amount}` })).transfer);
+      }
+      const inputs = holds.map((h, i) => ({ idempotencyKey: key(), pendingId: h.id, metadata: { i } }));
+      const posted = await ledger.postMany(inputs);
+      expect(posted.map((p) => [p.replayed, p.transfer.op, p.transfer.status, p.transfer.amount, p.transfer.pendingId, p.transfer.kind, p.transfer.metadata]))
+        .toEqual(holds.map((h, i) => [false, 'post', 'posted', h.amount, h.id, 'card_debit', { i }]));
+      expect(await ledger.balances(a.id)).toMatchObject({ posted: 6_000n, available: 6_000n, pendingDebits: 0n });
+      expect(await ledger.balances(b.id)).toMatchObject({ posted: 8_000n, pendingDebits: 0n });
+      expect(await ledger.balances(m.id)).toMatchObject({ posted: 6_000n, pendingCredits: 0n });
+      for (const h of holds) expect((await ledger.getTransfer(h.id)).status).toBe('posted');
+      // A replay (batch or single) returns the same rows and changes nothing.
+      const again = await ledger.postMany(inputs);
+      expect(again.map((p) => [p.replayed, p.transfer.id])).toEqual(posted.map((p) => [true, p.transfer.id]));
+      expect((await ledger.post(inputs[1])).transfer.id).toBe(posted[1].transfer.id);
+      expect(await failure(() => ledger.postMany([{ ...inputs[0], metadata: { i: 9 } }]))).toMatchObject({ constructor: ConflictError, code: 'idempotency_key_reused' });
+      // A hold already resolved, or unknown, fails the whole call: the good hold in it stays pending.
+      const fresh = (await ledger.hold({ idempotencyKey: key(), debitAccountId: b.id, creditAccountId: m.id, amount: 500n })).transfer;
+      expect(await failure(() => ledger.postMany([{ idempotencyKey: key(), pendingId: fresh.id }, { idempotencyKey: key(), pendingId: holds[0].id }]))).toMatchObject({ code: 'pending_already_resolved' });
+      expect(await failure(() => ledger.postMany([{ idempotencyKey: key(), pendingId: fresh.id }, { idempotencyKey: key(), pendingId: randomUUID() }]))).toMatchObject({ constructor: NotFoundError, code: 'transfer_not_found' });
+      expect(await failure(() => ledger.postMany([{ idempotencyKey: key(), pendingId: fresh.id }, { idempotencyKey: key(), pendingId: fresh.id }]))).toMatchObject({ constructor: ValidationError });
+      expect((await ledger.getTransfer(fresh.id)).status).toBe('pending');
+      expect(await ledger.balances(b.id)).toMatchObject({ posted: 8_000n, available: 7_500n });
+      expect(await ledger.postMany([])).toEqual([]);
+      expect((await ledger.audit(prefix)).ok).toBe(true);
+    });
   });
 
   describe('reversals', () => {

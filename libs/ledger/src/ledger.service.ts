@@ -58,6 +58,10 @@ const SQL_RESOLVE = {
   name: 'ledger_resolve',
   text: `select ${RESULT_COLUMNS} from ledger_resolve($1, $2, $3::uuid, $4, $5::bigint, $6::jsonb)`,
 };
+const SQL_POST_MANY = {
+  name: 'ledger_post_many',
+  text: `select ${RESULT_COLUMNS} from ledger_post_many($1::text[], $2::text[], $3::uuid[], $4::jsonb[])`,
+};
 const SQL_REVERSE = {
   name: 'ledger_reverse',
   text: `select ${RESULT_COLUMNS} from ledger_reverse($1, $2, $3::uuid, $4, $5::jsonb)`,
@@ -354,6 +358,34 @@ export class LedgerService {
     const metadata = checkMetadata(input.metadata);
     const hash = requestHash(['post', pendingId, amount, metadata]);
     return this.single(options, { ...SQL_RESOLVE, values: [key, hash, pendingId, false, amount?.toString() ?? null, metadata] });
+  }
+
+  /**
+   * Posts many holds in full in one statement, all or nothing; each result as `post()` of the same input would
+   * give it (same key and hash: the two replay each other). For settling holds in batches.
+   */
+  async postMany(inputs: Array<Omit<PostInput, 'amount'>>, options: LedgerCallOptions = {}): Promise<TransferResult[]> {
+    if (!Array.isArray(inputs)) throw new ValidationError('postMany takes an array of posts', undefined, 'invalid_request');
+    if (inputs.length === 0) return [];
+    const keys: string[] = [];
+    const hashes: string[] = [];
+    const holds: string[] = [];
+    const metadata: (string | null)[] = [];
+    for (const input of inputs) {
+      const pendingId = checkUuid(input?.pendingId, 'pendingId');
+      const meta = checkMetadata(input.metadata);
+      keys.push(checkKey(input.idempotencyKey));
+      hashes.push(requestHash(['post', pendingId, null, meta]));
+      holds.push(pendingId);
+      metadata.push(meta === null ? null : JSON.stringify(meta));
+    }
+    const rows = await this.run(options, { ...SQL_POST_MANY, values: [keys, hashes, holds, metadata] });
+    const byPosting = new Map<number, Row>(rows.map((r) => [Number(r.posting), r]));
+    return keys.map((key, i) => {
+      const r = byPosting.get(i + 1);
+      if (!r) throw new Error(`ledger returned no transfer for post ${key}`);
+      return { replayed: r.replayed === true, transfer: toTransfer(r) };
+    });
   }
 
   /** Releases a hold entirely. */
