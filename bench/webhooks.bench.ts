@@ -12,7 +12,7 @@
 // The last line is the summary the issue asks for.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync, closeSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -63,6 +63,38 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds used so far by every process whose command name is `comm` (e.g. all Postgres backends). */
+function cpuSecondsOf(comm: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) total += cpuSeconds(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Where the CPU went while a phase ran: each part of the system, in ms per request. */
+function cpuSnapshot(gateway: number | undefined, worker: number | undefined): Record<string, number> {
+  const self = process.cpuUsage();
+  return {
+    gateway: cpuSeconds(gateway),
+    worker: cpuSeconds(worker),
+    postgres: cpuSecondsOf('postgres'),
+    redis: cpuSecondsOf('redis-server'),
+    'load generator': (self.user + self.system) / 1e6,
+  };
+}
+
+function cpuBreakdown(before: Record<string, number>, after: Record<string, number>, requests: number): string {
+  return Object.keys(before)
+    .map((k) => `${k} ${(((after[k] - before[k]) / requests) * 1000).toFixed(2)}`)
+    .join(', ');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -298,9 +330,9 @@ async function main(): Promise<void> {
     const measureFrom: Date = t0rows[0].t;
     const redeliveriesBefore = redeliveries;
     const eventsBefore = events.length;
-    const cpu0 = { gateway: cpuSeconds(gateway.proc.pid), worker: cpuSeconds(worker.proc.pid) };
+    const cpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const intake = await load(seconds * 1000, SPEI_CONCURRENCY, speiStep);
-    const cpu1 = { gateway: cpuSeconds(gateway.proc.pid), worker: cpuSeconds(worker.proc.pid) };
+    const cpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const sendEnd = performance.now();
     spei.close();
     const accepted = intake.ok / intake.seconds;
@@ -309,10 +341,7 @@ async function main(): Promise<void> {
         `ack p50 ${pct(intake.latencies, 0.5).toFixed(2)} ms, p99 ${pct(intake.latencies, 0.99).toFixed(2)} ms, max ${pct(intake.latencies, 1).toFixed(1)} ms, errors ${intake.errors}`,
     );
     if (intake.firstError) console.log(`  first error: ${intake.firstError}`);
-    console.log(
-      `  CPU during the load: gateway ${(cpu1.gateway - cpu0.gateway).toFixed(1)} s (${(((cpu1.gateway - cpu0.gateway) / intake.ok) * 1000).toFixed(2)} ms per request), ` +
-        `worker ${(cpu1.worker - cpu0.worker).toFixed(1)} s, of ${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs`,
-    );
+    console.log(`  CPU during the load, ms per delivery: ${cpuBreakdown(cpu0, cpu1, intake.ok)} (${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs)`);
 
     // ---- 2. drain, then the ledger against what was sent ----
     await untilNoSpeiPending();
@@ -401,19 +430,21 @@ async function main(): Promise<void> {
       codes.set(code, (codes.get(code) ?? 0) + 1);
       return code === '-1';
     };
+    if (process.env.BENCH_STOP_WORKER) worker.proc.kill("SIGSTOP");
     await load(1000, DEBIT_CONCURRENCY, debitStep);
     codes.clear();
-    const dcpu0 = cpuSeconds(gateway.proc.pid);
+    const dcpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
-    const dcpu = cpuSeconds(gateway.proc.pid) - dcpu0;
+    const dcpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     debitClient.close();
+    if (process.env.BENCH_STOP_WORKER) worker.proc.kill("SIGCONT");
     const debitRate = debit.calls / debit.seconds;
     console.log(
       `DEBIT: ${debit.calls} answered in ${debit.seconds.toFixed(1)} s = ${debitRate.toFixed(0)}/s (codes ${JSON.stringify(Object.fromEntries(codes))}), ` +
         `p50 ${pct(debit.latencies, 0.5).toFixed(2)} ms, p99 ${pct(debit.latencies, 0.99).toFixed(2)} ms, max ${pct(debit.latencies, 1).toFixed(1)} ms, errors ${debit.errors}`,
     );
     if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
-    console.log(`  CPU during the load: gateway ${dcpu.toFixed(1)} s (${((dcpu / debit.calls) * 1000).toFixed(2)} ms per request)`);
+    console.log(`  CPU during the load, ms per DEBIT: ${cpuBreakdown(dcpu0, dcpu1, debit.calls)}`);
 
     // The settlements of the holds drain too, and the ledger stays balanced.
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {

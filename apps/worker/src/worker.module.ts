@@ -9,6 +9,7 @@ import { StpModule } from '#libs/providers/stp';
 import { SpeiOutModule } from '#libs/spei-out';
 import { SpeiOutProcessor } from './spei/spei-out.processor.js';
 import { SpeiOutSweeper } from './spei/spei-out-sweeper.service.js';
+import { DebitSettler } from './webhooks/debit-settler.service.js';
 import { WebhookProcessor } from './webhooks/webhook.processor.js';
 import { WebhookSweeper } from './webhooks/webhook-sweeper.service.js';
 import { WorkerRunner } from './worker-runner.service.js';
@@ -29,6 +30,7 @@ export class WorkerModule {
         { provide: WORKER_LOGGER, useValue: logger },
         WorkerRunner,
         WebhookSweeper,
+        DebitSettler,
         SpeiOutSweeper,
       ],
     };

@@ -95,6 +95,8 @@ export class AppConfig {
   /** How often the worker's sweeper looks for inbox rows left PENDING, and how old they must be. */
   readonly sweeperIntervalMs!: number;
   readonly sweeperAgeMs!: number;
+  /** How often the worker settles authorized card debits (their holds posted in batches). */
+  readonly debitSettleIntervalMs!: number;
   /** Tries of a webhook job before its inbox row is dead-lettered (FAILED), and the first backoff (doubles each time). */
   readonly webhookJobAttempts!: number;
   readonly webhookJobBackoffMs!: number;
@@ -402,6 +404,7 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     webhookToleranceSeconds: r.int('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
     sweeperIntervalMs: r.int('SWEEPER_INTERVAL_MS', 5000, 100, 3_600_000),
     sweeperAgeMs: r.int('SWEEPER_AGE_MS', 15_000, 100, 86_400_000),
+    debitSettleIntervalMs: r.int('DEBIT_SETTLE_INTERVAL_MS', 250, 10, 60_000),
     webhookJobAttempts: r.int('WEBHOOK_JOB_ATTEMPTS', 8, 1, 50),
     webhookJobBackoffMs: r.int('WEBHOOK_JOB_BACKOFF_MS', 500, 10, 600_000),
     idempotencyHashKey: idempotencyHashKey(r, nodeEnv === 'production'),

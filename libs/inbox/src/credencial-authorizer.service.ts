@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { BusinessRuleError, Money } from '#libs/domain';
@@ -14,7 +15,7 @@ import {
 } from '#libs/providers/credencial';
 import { cardTransactionKey, dedupKey, hasOwnReference, payloadHash } from './inbox.dedup.js';
 import { InboxRepository, inTransaction, type NewWebhookEvent } from './inbox.repository.js';
-import { credencialSettlementCode, type WebhookEventRecord, type WebhookType } from './inbox.types.js';
+import { credencialSettlementCode, type WebhookType } from './inbox.types.js';
 import { ProviderLinksRepository, type CredencialAccountLinkRecord } from './provider-links.repository.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
 
@@ -35,6 +36,12 @@ export interface CredencialAnswer {
 
 /** If the ledger cannot answer in this time, the answer is a decline and nothing is held. */
 const STATEMENT_TIMEOUT_MS = 2000;
+
+/** The whole authorization (see its migration); named, so it is parsed once per connection. */
+const SQL_AUTHORIZE = {
+  name: 'credencial_debit_authorize',
+  text: `select event_id, duplicate, response from credencial_debit_authorize($1::uuid, $2, $3::jsonb, $4, $5, $6::bigint, $7, $8, $9, $10, $11, $12, $13, $14::uuid, $15)`,
+};
 
 const ZERO = Money.ofCentavos(0n);
 
@@ -57,147 +64,42 @@ export class CredencialAuthorizer {
 
   // ---- DEBIT ----
 
-  async debit(d: CredencialDelivery): Promise<CredencialAnswer> {
-    try {
-      return await this.authorize(d, false);
-    } catch (err) {
-      // The optimistic path lost a race for the last funds: everything rolled back; decide again, carefully.
-      if (err instanceof RetryCarefully) return this.authorize(d, true);
-      throw err;
-    }
-  }
-
   /**
-   * One DEBIT in one transaction, in four round trips (each one costs the gateway a syscall pair and a wait):
-   * 1. begin + statement timeout + the card transaction's advisory lock, one simple query;
-   * 2. one statement: the inbox row insert, the link, the early-reversal check, and the hold's two accounts
-   *    locked and read (its snapshot is taken after the advisory lock, so it sees whatever a REVERSE holding
-   *    that lock committed); the funds check is then exact, done here with the ledger's own rule;
-   * 3. the hold; 4. the row's outcome and answer, sent together with the commit.
-   * `careful` (a savepoint around the hold, the balances read after it) is the fallback should the hold refuse
-   * what the check accepted: that whole transaction is rolled back and the delivery decided again.
+   * One DEBIT in one round trip: `credencial_debit_authorize` (see its migration) takes the card transaction's
+   * advisory lock, reads the link, checks for a reversal that came first, checks the funds under both accounts'
+   * row locks, places the hold and writes the inbox row with its answer, all in one autocommitted statement (its
+   * lock_timeout bounds the waits). So the card's and the settlement shard's row locks are held for that
+   * statement and its commit only, never across a round trip to this process.
+   * The settlement is the worker's (DebitSettler): no job is enqueued per DEBIT.
    */
-  private async authorize(d: CredencialDelivery, careful: boolean): Promise<CredencialAnswer> {
+  async debit(d: CredencialDelivery): Promise<CredencialAnswer> {
     const ev = fromDebitWebhook(d.payload);
     const key = dedupKey('debit', d.payload, d.webhookId, d.deliveryNonce);
     const txKey = cardTransactionKey(d.payload);
-    const ownRef = hasOwnReference(d.payload);
     const base = { provider: 'credencial', type: 'debit', dedupKey: key, payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId } as const;
     const amount = ev.settlementAmount.currency === 'MXN' ? ev.settlementAmount.centavos + ev.commission.centavos : null;
     const settlementId = await this.settlementAccount(ev.accountNumber);
-    let enqueue: Pick<WebhookEventRecord, 'id' | 'type'> | undefined;
-    let answer: CredencialAnswer;
+    const values = [
+      randomUUID(), key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null,
+      `credencial:${txKey}`, `${txKey}:`, hasOwnReference(d.payload), ev.accountNumber, ev.emiAccountIdentifier, ev.reference,
+      String(d.payload.currency_liq), settlementId, `credencial:${txKey}`.slice(0, 255),
+    ];
+    let row: { event_id: string; duplicate: boolean; response: Record<string, unknown> | null };
     try {
-      answer = await this.lockedTx(`credencial:${txKey}`, async (client) => {
-        const { rows } = await client.query({
-          name: 'credencial_debit_intake',
-          text: `with ins as (
-                   -- A redelivery is found by a plain read, never by inserting its key again: that insert would wait
-                   -- for a worker settling the original (see InboxRepository.insertOrFind).
-                   insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount)
-                   select 'credencial', 'debit', $1::text, $2::jsonb, $3::text, $4::text, 'PENDING', $5::bigint
-                    where not exists (select 1 from webhook_events e where e.provider = 'credencial' and e.type = 'debit' and e.dedup_key = $1::text)
-                   on conflict (provider, type, dedup_key) do nothing returning id),
-                 link as (select * from credencial_account_links where account_number = $7),
-                 -- The hold's two accounts, locked now as the ledger locks them (lowest id first, no key update),
-                 -- so the funds check here is exact and the hold that follows cannot fail on it.
-                 acc as (select id, type, debits_posted::text as debits_posted, credits_posted::text as credits_posted,
-                                debits_pending::text as debits_pending, credits_pending::text as credits_pending,
-                                debits_must_not_exceed_credits as dmnec
-                           from ledger_accounts where id = $8::uuid or id in (select ledger_account_id from link)
-                          order by id for no key update)
-                 -- Reversals that came first (UNMATCHED, keyed '<txKey>:…'): all of them when the DEBIT has its own
-                 -- reference; without one the identity may cover several debits, so only one that fits (not more than
-                 -- this amount, the same amount first, the oldest).
-                 select ins.id,
-                        (select array_agg(x.id) from (
-                           select r.id from webhook_events r
-                            where r.provider = 'credencial' and r.type = 'reverse' and r.status = 'UNMATCHED' and starts_with(r.dedup_key, $6)
-                              and ($9::boolean or r.amount <= $5::bigint)
-                            order by (r.amount = $5::bigint) desc, r.received_at, r.id
-                            limit case when $9::boolean then null else 1 end) x) as reversed_first,
-                        link.account_number, link.emi_account_identifier, link.ledger_account_id, link.status, link.created_at, link.updated_at,
-                        (select jsonb_agg(to_jsonb(acc)) from acc) as accounts
-                   from ins left join link on true`,
-          values: [key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null, `${txKey}:`, ev.accountNumber, settlementId, ownRef],
-        });
-        if (!rows[0]) return { value: await this.duplicate(base, client) };
-        const r0 = rows[0];
-        const row = { id: r0.id as string, type: 'debit' as const };
-        const decline = async (code: number, message: string, outcome: string, link: CredencialAccountLinkRecord | null) => {
-          const available = link ? (await this.ledger.balances(link.ledgerAccountId, { db: client })).available : 0n;
-          const body = toDebitAnswer({ code, message, emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(available), balanceLast: Money.ofCentavos(available), reference: ev.reference });
-          await this.inbox.update(row.id, { status: 'APPLIED', outcome: `declined:${outcome}`, response: body, ledgerAccountId: link?.ledgerAccountId ?? null }, client);
-          return { value: { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id } };
-        };
-        const link: CredencialAccountLinkRecord | null = r0.account_number
-          ? { accountNumber: r0.account_number, emiAccountIdentifier: r0.emi_account_identifier, ledgerAccountId: r0.ledger_account_id, status: r0.status, createdAt: r0.created_at, updatedAt: r0.updated_at }
-          : null;
-        if (!link) return decline(CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida: account_number no registrado.', 'unknown_account', null);
-        if (link.emiAccountIdentifier !== ev.emiAccountIdentifier) {
-          return decline(CREDENCIAL_ANSWER_CODE.UNKNOWN_ACCOUNT, 'Cuenta desconocida: emi_account_identifier no corresponde a la cuenta.', 'account_mismatch', null);
-        }
-        if (link.status !== 'active') return decline(CREDENCIAL_ANSWER_CODE.CARD_NOT_ACTIVE, `Tarjeta no activa (${link.status === 'blocked' ? 'bloqueada' : 'cancelada'}).`, `card_${link.status}`, link);
-        if (amount === null) return decline(CREDENCIAL_ANSWER_CODE.ERROR, `Moneda de liquidación no soportada (${String(d.payload.currency_liq)}).`, 'currency', link);
-        if (amount <= 0n) return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Monto inválido.', 'invalid_amount', link);
-        // A reversal that came first: the processor already undid this transaction, so nothing is held.
-        if ((r0.reversed_first as string[] | null)?.length) {
-          await client.query({
-            text: `update webhook_events set status = 'APPLIED', outcome = 'matched_late_debit', applied_at = now(), updated_at = now()
-                   where id = any($1::uuid[]) and status = 'UNMATCHED'`,
-            values: [r0.reversed_first],
-          });
-          return decline(CREDENCIAL_ANSWER_CODE.ERROR, 'Cargo reversado previamente: no se aplica.', 'reversed_before_debit', link);
-        }
-        const input = { idempotencyKey: `wh:${row.id}`, debitAccountId: link.ledgerAccountId, creditAccountId: settlementId, amount, kind: 'card_debit', externalRef: `credencial:${txKey}`.slice(0, 255), metadata: { event_id: row.id } };
-        let holdId: string;
-        let after: bigint;
-        const account = (r0.accounts as AccountTotals[] | null)?.find((a) => a.id === link.ledgerAccountId);
-        if (!careful && account) {
-          // Exact: both accounts are locked. Insufficient funds is the ledger's own rule (debits within credits).
-          if (account.dmnec && BigInt(account.debits_posted) + BigInt(account.debits_pending) + amount > BigInt(account.credits_posted)) {
-            return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
-          }
-          try {
-            holdId = (await this.ledger.hold(input, { db: client })).transfer.id;
-          } catch (err) {
-            // Not expected (the check above is the ledger's); decided again with a savepoint.
-            if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') throw new RetryCarefully();
-            throw err;
-          }
-          after = availableAfterDebit(account, amount);
-        } else {
-          await client.query('savepoint hold');
-          try {
-            holdId = (await this.ledger.hold(input, { db: client })).transfer.id;
-          } catch (err) {
-            await client.query('rollback to savepoint hold');
-            if (err instanceof BusinessRuleError && err.code === 'insufficient_funds') return decline(CREDENCIAL_ANSWER_CODE.INSUFFICIENT_FUNDS, 'Fondos insuficientes.', 'insufficient_funds', link);
-            throw err;
-          }
-          after = (await this.ledger.balances(link.ledgerAccountId, { db: client })).available;
-        }
-        const body = toDebitAnswer({ emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: Money.ofCentavos(after), balanceLast: Money.ofCentavos(after + amount), reference: ev.reference });
-        enqueue = row;
-        const lit = (v: string) => client.escapeLiteral(v);
-        return {
-          value: { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: row.id },
-          // Same effect as inbox.update(…, { outcome, response, ledgerAccountId, ledgerTransferId }), sent with the commit.
-          beforeCommit: `update webhook_events set outcome = 'authorized', response = ${lit(JSON.stringify(body))}::jsonb, ledger_account_id = ${lit(link.ledgerAccountId)}::uuid,
-                           ledger_transfer_id = ${lit(holdId)}::uuid, updated_at = now() where id = ${lit(row.id)}::uuid`,
-        };
-      });
+      row = (await this.inbox.pool.query({ ...SQL_AUTHORIZE, values })).rows[0];
     } catch (err) {
-      if (isTimeout(err)) {
-        // The ledger did not answer in time: a decline, nothing held (the transaction rolled back).
+      if (isLockTimeout(err)) {
+        // The ledger could not take its locks in time: a decline, nothing held (the statement rolled back).
         const body = toDebitAnswer({ code: CREDENCIAL_ANSWER_CODE.ERROR, message: 'Sistema no disponible, intente más tarde.', emiAccountIdentifier: ev.emiAccountIdentifier, balanceActual: ZERO, balanceLast: ZERO, reference: ev.reference });
         return { body: body as unknown as Record<string, unknown>, duplicate: false, eventId: '' };
       }
+      // The same key inserted meanwhile (not expected: the advisory lock serializes a transaction's deliveries):
+      // everything rolled back, so this delivery is that one's duplicate.
+      if ((err as { code?: string }).code === '23505') return this.duplicate(base);
       throw err;
     }
-    // After the commit: the settlement job (a lost enqueue is found by the sweeper).
-    if (enqueue) await this.intake.enqueue(enqueue);
-    return answer;
+    if (row.duplicate) return this.duplicate(base);
+    return { body: row.response ?? {}, duplicate: false, eventId: row.event_id };
   }
 
   // ---- REVERSE DEBIT ----
@@ -355,54 +257,12 @@ export class CredencialAuthorizer {
     return id;
   }
 
-  /**
-   * A transaction that starts with the statement timeout and the card transaction's advisory lock, sent as one
-   * simple query (the key as an escaped literal); `beforeCommit`, when the body returns one, is sent with the
-   * commit (one round trip): an error in it aborts the transaction and skips the commit.
-   */
-  private async lockedTx<T>(lockKey: string, fn: (client: pg.PoolClient) => Promise<{ value: T; beforeCommit?: string }>): Promise<T> {
-    const client = await this.inbox.pool.connect();
-    try {
-      await client.query(`begin; set local statement_timeout = ${STATEMENT_TIMEOUT_MS}; select pg_advisory_xact_lock(hashtext(${client.escapeLiteral(lockKey)}))`);
-      const { value, beforeCommit } = await fn(client);
-      await client.query(beforeCommit ? `${beforeCommit}; commit` : 'commit');
-      return value;
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
   private tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.inbox.pool, async (client) => {
       await client.query(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
       return fn(client);
     });
   }
-}
-
-/** The optimistic DEBIT path found the funds gone at the hold: the transaction is rolled back and retried. */
-class RetryCarefully extends Error {}
-
-/** An account's totals as the DEBIT intake statement reads them (bigints as text). */
-interface AccountTotals {
-  id: string;
-  type: string;
-  debits_posted: string;
-  credits_posted: string;
-  debits_pending: string;
-  credits_pending: string;
-  dmnec: boolean;
-}
-
-/** The available balance once a hold of `amount` debits the account (LedgerService's balancesOf, pending debits + amount). */
-function availableAfterDebit(a: AccountTotals, amount: bigint): bigint {
-  const dp = BigInt(a.debits_posted);
-  const cp = BigInt(a.credits_posted);
-  const dq = BigInt(a.debits_pending) + amount;
-  return a.type === 'liability' ? cp - dp - dq : dp - cp - BigInt(a.credits_pending);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -415,4 +275,9 @@ function movementEventId(metadata: Record<string, unknown> | null | undefined): 
 
 function isTimeout(err: unknown): boolean {
   return (err as { code?: string })?.code === '57014';
+}
+
+/** lock_timeout (credencial_debit_authorize's own setting) or a statement timeout. */
+function isLockTimeout(err: unknown): boolean {
+  return (err as { code?: string })?.code === '55P03' || isTimeout(err);
 }

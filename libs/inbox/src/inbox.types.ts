@@ -69,7 +69,7 @@ export interface IntakeResult {
  * can proceed at once: 8 measurably queued at concurrency 32 (bench:webhooks). A card's holds and postings keep
  * the account they were made on, so the count can grow.
  */
-export const CREDENCIAL_SETTLEMENT_SHARDS = 64;
+export const CREDENCIAL_SETTLEMENT_SHARDS = 256;
 export function credencialSettlementCode(accountNumber: string): string {
   let h = 0;
   for (const ch of accountNumber) h = (h * 31 + ch.charCodeAt(0)) >>> 0;

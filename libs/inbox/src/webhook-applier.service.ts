@@ -22,6 +22,16 @@ async function resolveSpeiOutOrder(client: pg.PoolClient, w: SpeiOutStatusEvent,
   );
 }
 
+/** A settlement batch failed and was rolled back; `ids` are its rows (none when it failed before reading them). */
+export class DebitBatchError extends Error {
+  constructor(
+    readonly ids: string[],
+    override readonly cause: unknown,
+  ) {
+    super(`debit settlement batch of ${ids.length} failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
 export interface ApplyResult {
   id: string;
   status: string;
@@ -87,6 +97,45 @@ export class WebhookApplier {
       );
       return plans.map((p) => ({ id: p.e.id, status: 'APPLIED', outcome: p.outcome, applied: true }));
     });
+  }
+
+  /**
+   * Card-debit settlement in batches: up to `limit` authorized DEBIT rows still PENDING (oldest first, rows locked
+   * elsewhere or in `exclude` skipped, and none that already failed once: those are the job path's), their holds
+   * posted in one ledger call (keys `wh:settle:<event id>`, as the one-row path), the rows APPLIED, all in one
+   * transaction. A failure rolls it all back and is thrown as a DebitBatchError naming the rows, for the caller
+   * to hand them to the job path (retries, backoff, dead letter) one by one.
+   */
+  async settleDebitBatch(limit: number, exclude: readonly string[] = []): Promise<ApplyResult[]> {
+    let ids: string[] = [];
+    try {
+      return await inTransaction(this.inbox.pool, async (client) => {
+        const { rows } = await client.query({
+          name: 'debit_settle_batch',
+          text: `select e.id, e.outcome, e.ledger_transfer_id, t.status as hold_status
+                   from webhook_events e left join ledger_transfers t on t.id = e.ledger_transfer_id
+                  where e.status = 'PENDING' and e.type = 'debit' and e.attempts = 0 and e.id <> all($2::uuid[])
+                  order by e.received_at limit $1 for update of e skip locked`,
+          values: [limit, exclude],
+        });
+        if (rows.length === 0) return [];
+        ids = rows.map((r) => r.id as string);
+        // As the one-row path decides: no hold (nothing to settle), a hold a reversal resolved, or settled now.
+        const outcomes = rows.map((r) => (!r.ledger_transfer_id ? (r.outcome ?? 'nothing_to_settle') : r.hold_status === 'pending' ? 'settled' : 'resolved_by_reversal'));
+        await client.query({
+          name: 'debit_settle_batch_done',
+          text: `update webhook_events w set status = 'APPLIED', outcome = v.outcome, applied_at = now(), updated_at = now()
+                   from unnest($1::uuid[], $2::text[]) as v(id, outcome) where w.id = v.id`,
+          values: [ids, outcomes],
+        });
+        // The ledger last: postMany locks the (hot) accounts at its very end, so they are held only until the commit.
+        const toPost = rows.filter((r) => r.ledger_transfer_id && r.hold_status === 'pending');
+        await this.ledger.postMany(toPost.map((r) => ({ idempotencyKey: `wh:settle:${r.id}`, pendingId: r.ledger_transfer_id, metadata: { event_id: r.id } })), { db: client });
+        return rows.map((r, i) => ({ id: r.id as string, status: 'APPLIED', outcome: outcomes[i], applied: true }));
+      });
+    } catch (err) {
+      throw new DebitBatchError(ids, err);
+    }
   }
 
   private async effect(ev: WebhookEventRecord, client: pg.PoolClient): Promise<EventPatch> {

@@ -2,7 +2,8 @@
 -- Same outcome per hold as ledger_resolve(key, hash, hold, false, null, metadata), so a key posted here and
 -- one posted by ledger.post() replay each other. All or nothing. Lock order, as everywhere in the ledger:
 -- keys (sorted), the holds (by id), then every account they touch (by id), so a batch never deadlocks with
--- a single post/void or a new hold on the same accounts.
+-- a single post/void or a new hold on the same accounts; the accounts are locked last of all, just before
+-- the commit.
 create function ledger_post_many(p_keys text[], p_hashes text[], p_pending_ids uuid[], p_metadata jsonb[])
 returns setof ledger_result language plpgsql as $$
 declare
@@ -46,6 +47,25 @@ begin
         raise exception 'pending transfer % was already %', r.id, r.status using errcode = 'LG003', hint = 'pending_already_resolved', detail = r.status;
       end if;
     end loop;
+  end if;
+  for r in select o from generate_series(1, n) o where v_journals[o] is null loop
+    return query select * from ledger_replay(p_keys[r.o], p_hashes[r.o], r.o);
+  end loop;
+  if v_new is not null then
+    return query
+      insert into ledger_transfers as t (journal_id, leg, idempotency_key, op, status, debit_account_id, credit_account_id,
+          amount, currency, pending_id, kind, external_ref, metadata)
+      select v_journals[u.o], 1, p_keys[u.o], 'post', 'posted', h.debit_account_id, h.credit_account_id, h.amount, h.currency, h.id,
+          h.kind, h.external_ref, coalesce(p_metadata[u.o], '{}')
+        from generate_series(1, n) u(o) join ledger_transfers h on h.id = p_pending_ids[u.o]
+       where v_journals[u.o] is not null
+       order by u.o
+      returning false, array_position(p_keys, t.idempotency_key),
+        t.id, t.seq, t.journal_id, t.leg, t.idempotency_key, t.op, t.status, t.debit_account_id,
+        t.credit_account_id, t.amount, t.currency, t.pending_id, t.reverses_id, t.kind, t.external_ref, t.metadata, t.created_at;
+    update ledger_transfers set status = 'posted' where id = any(v_new);
+    -- The accounts last: their row locks (the hot ones are shared with every new hold) are held only for this
+    -- update and the commit, not for the inserts above.
     select array_agg(distinct x order by x) into v_accounts from (
       select debit_account_id x from ledger_transfers where id = any(v_new)
       union all select credit_account_id from ledger_transfers where id = any(v_new)
@@ -69,23 +89,6 @@ begin
     if v_rows <> cardinality(v_accounts) then
       perform ledger_missing_account(v_accounts);
     end if;
-  end if;
-  for r in select o from generate_series(1, n) o where v_journals[o] is null loop
-    return query select * from ledger_replay(p_keys[r.o], p_hashes[r.o], r.o);
-  end loop;
-  if v_new is not null then
-    return query
-      insert into ledger_transfers as t (journal_id, leg, idempotency_key, op, status, debit_account_id, credit_account_id,
-          amount, currency, pending_id, kind, external_ref, metadata)
-      select v_journals[u.o], 1, p_keys[u.o], 'post', 'posted', h.debit_account_id, h.credit_account_id, h.amount, h.currency, h.id,
-          h.kind, h.external_ref, coalesce(p_metadata[u.o], '{}')
-        from generate_series(1, n) u(o) join ledger_transfers h on h.id = p_pending_ids[u.o]
-       where v_journals[u.o] is not null
-       order by u.o
-      returning false, array_position(p_keys, t.idempotency_key),
-        t.id, t.seq, t.journal_id, t.leg, t.idempotency_key, t.op, t.status, t.debit_account_id,
-        t.credit_account_id, t.amount, t.currency, t.pending_id, t.reverses_id, t.kind, t.external_ref, t.metadata, t.created_at;
-    update ledger_transfers set status = 'posted' where id = any(v_new);
   end if;
 end $$;
 

@@ -1,0 +1,79 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig } from '#libs/config';
+import { DebitBatchError, WebhookApplier, WebhookIntakeService } from '#libs/inbox';
+import { WORKER_LOGGER } from '../worker.tokens.js';
+
+/** Rows per settlement transaction: enough to drain thousands of debits a second, short enough to hold locks briefly. */
+export const DEBIT_SETTLE_BATCH = 250;
+/** How long a row handed to the job path is left out of batches (its job records an attempt well before). */
+const HANDED_OVER_MS = 60_000;
+
+/**
+ * Settles authorized card debits: every DEBIT_SETTLE_INTERVAL_MS, the DEBIT rows the gateway left PENDING (each
+ * with its hold) are posted in batches, one transaction each, until none is left. The gateway enqueues no job
+ * per DEBIT: the row in Postgres is the work item, so nothing is lost if Redis is, and a DEBIT costs the
+ * authorization path no queue round trip. A batch that fails is rolled back and its rows go to the job path
+ * one by one (retries with backoff, then FAILED). Several workers may run this: rows are taken with SKIP LOCKED.
+ */
+@Injectable()
+export class DebitSettler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private running?: Promise<number>;
+  private readonly handedOver = new Map<string, number>();
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(WebhookApplier) private readonly applier: WebhookApplier,
+    @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
+    @Inject(WORKER_LOGGER) private readonly log: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.settle();
+      void this.running.finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    }, this.config.debitSettleIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Batches until a short one (or shutdown); returns how many rows were settled. */
+  async settle(): Promise<number> {
+    let total = 0;
+    const now = Date.now();
+    for (const [id, at] of this.handedOver) if (now - at > HANDED_OVER_MS) this.handedOver.delete(id);
+    while (!this.stopped) {
+      try {
+        const done = await this.applier.settleDebitBatch(DEBIT_SETTLE_BATCH, [...this.handedOver.keys()]);
+        total += done.length;
+        if (done.length < DEBIT_SETTLE_BATCH) break;
+      } catch (err) {
+        const ids = err instanceof DebitBatchError ? err.ids : [];
+        const cause = err instanceof DebitBatchError ? err.cause : err;
+        this.log.warn({ rows: ids.length, err: (cause as Error)?.message ?? String(cause) }, 'debit settlement batch failed; its rows go to the job path one by one');
+        // Nothing of the batch was applied; each row gets its own job (and its own error, retries and dead letter).
+        for (const id of ids) {
+          this.handedOver.set(id, Date.now());
+          await this.intake.enqueue({ id, type: 'debit' });
+        }
+        break;
+      }
+    }
+    return total;
+  }
+}
