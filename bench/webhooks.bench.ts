@@ -1,4 +1,4 @@
-// Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M --backlog-seconds B` for
+// Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M --backlog-seconds B --open-seconds O` for
 // shorter phases, `--profile <dir>` for CPU profiles of the gateway and the worker, `--pool N` for DATABASE_POOL_SIZE).
 // On its own fresh database and Redis key prefix it starts the real gateway and the real worker as two child
 // processes (as in production: separate processes, LOG_LEVEL=info, logs to files), and this process is only the
@@ -8,7 +8,8 @@
 //  2. wait until the worker has applied every row; then a backlog built while the worker is paused, to measure
 //     the worker's own rate; then compare the ledger's credits with everything that was sent;
 //  3. signed Credencial DEBIT webhooks (answered synchronously as ledger holds) at concurrency 32 against
-//     1,000 funded cards, 1 s warm-up + M s.
+//     1,000 funded cards, 1 s warm-up + M s; then, for context, the same at a steady rate of half that throughput
+//     (open loop, O s), which shows the authorization's latency when the machine is not saturated.
 // The last line is the summary the issue asks for.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -218,6 +219,48 @@ async function load(ms: number, concurrency: number, step: () => Promise<boolean
   return { calls: latencies.length, ok, errors, seconds: (performance.now() - t0) / 1000, latencies, firstError };
 }
 
+/**
+ * Open loop: requests started on a fixed schedule (`rate` per second) whatever the answers do, at most
+ * `maxInFlight` at once (a start that finds them all busy is counted late and sent when one frees up).
+ * Latency is measured from the scheduled start, so queueing in the system under test is counted.
+ */
+async function openLoop(ms: number, rate: number, maxInFlight: number, step: () => Promise<boolean>): Promise<LoadResult & { late: number }> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  let late = 0;
+  let inFlight = 0;
+  let firstError: string | undefined;
+  const t0 = performance.now();
+  const total = Math.floor((ms / 1000) * rate);
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    while (inFlight >= maxInFlight) {
+      late++;
+      await Promise.race(running);
+    }
+    inFlight++;
+    const p = step().then(
+      (good) => (good ? ok++ : errors++),
+      (err) => {
+        errors++;
+        firstError ??= (err as Error).message;
+      },
+    ).then(() => {
+      latencies.push(performance.now() - due);
+      inFlight--;
+      running.splice(running.indexOf(p), 1);
+    });
+    running.push(p);
+  }
+  await Promise.all(running);
+  latencies.sort((a, b) => a - b);
+  return { calls: latencies.length, ok, errors, seconds: (performance.now() - t0) / 1000, latencies, firstError, late };
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
@@ -237,6 +280,7 @@ async function main(): Promise<void> {
   const seconds = arg('seconds', 20);
   const debitSeconds = arg('debit-seconds', 10);
   const backlogSeconds = arg('backlog-seconds', 5);
+  const openSeconds = arg('open-seconds', 5);
   const servers = testServers();
   const run = randomBytes(4).toString('hex');
   const database = `pasarela_bench_wh_${run}`;
@@ -430,14 +474,11 @@ async function main(): Promise<void> {
       codes.set(code, (codes.get(code) ?? 0) + 1);
       return code === '-1';
     };
-    if (process.env.BENCH_STOP_WORKER) worker.proc.kill("SIGSTOP");
     await load(1000, DEBIT_CONCURRENCY, debitStep);
     codes.clear();
     const dcpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
     const dcpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
-    debitClient.close();
-    if (process.env.BENCH_STOP_WORKER) worker.proc.kill("SIGCONT");
     const debitRate = debit.calls / debit.seconds;
     console.log(
       `DEBIT: ${debit.calls} answered in ${debit.seconds.toFixed(1)} s = ${debitRate.toFixed(0)}/s (codes ${JSON.stringify(Object.fromEntries(codes))}), ` +
@@ -445,6 +486,17 @@ async function main(): Promise<void> {
     );
     if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
     console.log(`  CPU during the load, ms per DEBIT: ${cpuBreakdown(dcpu0, dcpu1, debit.calls)}`);
+
+    // For context (not the issue's figure): the same DEBITs arriving at a steady rate, as a processor sends them,
+    // at half the closed loop's throughput. A closed loop keeps 32 waiting, so its latency is 32 / throughput;
+    // this shows the authorization's own latency when the machine is not saturated.
+    const openRate = Math.max(50, Math.round(debitRate / 2));
+    const open = await openLoop(openSeconds * 1000, openRate, DEBIT_CONCURRENCY * 4, debitStep);
+    console.log(
+      `DEBIT at a steady ${openRate}/s (open loop, ${openSeconds} s): ${open.calls} answered, p50 ${pct(open.latencies, 0.5).toFixed(2)} ms, ` +
+        `p99 ${pct(open.latencies, 0.99).toFixed(2)} ms, max ${pct(open.latencies, 1).toFixed(1)} ms, errors ${open.errors}, late starts ${open.late}`,
+    );
+    debitClient.close();
 
     // The settlements of the holds drain too, and the ledger stays balanced.
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {

@@ -400,6 +400,10 @@ describe('provider webhooks (e2e)', () => {
       const b = await ledger.balances(account);
       expect(b.posted).toBe(500_000n);
       expect(b.available).toBe(500_000n);
+      // Settled by the worker's batch settler, not by a job per DEBIT; the hold posted under the one-row path's key.
+      expect(await gw.app.get(QueueFactory).queue(QueueName.Webhooks).getJob(ev.id)).toBeUndefined();
+      const post = await ledger.findByIdempotencyKey(`wh:settle:${ev.id}`);
+      expect(post?.transfers[0]).toMatchObject({ op: 'post', status: 'posted', amount: 200_000n, kind: 'card_debit' });
     });
 
     it('declines insufficient funds, a blocked card and an unknown account with a code and a message, holding nothing', async () => {
