@@ -272,6 +272,70 @@ describe('webhook recovery (e2e, worker as a separate process)', () => {
     await stopWorker(second);
   }, 120_000);
 
+  it('DEBITs are settled exactly once by two workers\' settlers, one of them killed with SIGKILL mid-run, and a restarted one', async () => {
+    const cards: Array<{ account: string; accountNumber: string; emi: string }> = [];
+    for (let i = 0; i < 16; i++) {
+      const account = await fundedAccount(ledger, 10_000_000n);
+      const accountNumber = String(randomInt(100_000_000, 999_999_999));
+      const emi = String(randomInt(10_000_000, 99_999_999));
+      const r = await call(gw, 'POST', '/v1/provider-links/credencial-accounts', { key: gw.adminKey, idempotencyKey: randomUUID(), body: { account_number: accountNumber, emi_account_identifier: emi, ledger_account_id: account } });
+      expect(r.status).toBe(201);
+      cards.push({ account, accountNumber, emi });
+    }
+    const accounts = cards.map((c) => c.account);
+    const settledCount = async () => {
+      const { rows } = await db.query(`select count(*) filter (where status = 'APPLIED')::int as applied, count(*) filter (where status = 'PENDING')::int as pending
+                                         from webhook_events where type = 'debit' and ledger_account_id = any($1::uuid[])`, [accounts]);
+      return rows[0] as { applied: number; pending: number };
+    };
+    const a = await startWorker();
+    const b = await startWorker();
+    const sent: Array<{ account: string; centavos: bigint }> = [];
+    let killed = false;
+    let next = 0;
+    const total = 480;
+    await step('send DEBITs', 60_000, Promise.all(Array.from({ length: 8 }, async () => {
+      while (next < total) {
+        const i = next++;
+        const c = cards[i % cards.length];
+        const centavos = BigInt(randomInt(1, 100_000));
+        const r = await sendWebhook(gw, '/webhooks/credencial/debit', debitPayload(c.accountNumber, c.emi, `${centavos / 100n}.${String(centavos % 100n).padStart(2, '0')}`, `SET${i}x${randomInt(1e6, 9e6)}`));
+        expect(r.body.code).toBe(-1);
+        sent.push({ account: c.account, centavos });
+        // Mid-run, once the settlers have settled some: one worker dies without any shutdown.
+        if (!killed && i > total / 3 && (await settledCount()).applied > 0) {
+          killed = true;
+          a.child.kill('SIGKILL');
+        }
+      }
+    })));
+    expect(killed).toBe(true);
+    expect((await step('killed worker exit', 10_000, a.exited())).signal).toBe('SIGKILL');
+    const c = await startWorker();
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const n = await settledCount();
+      if (n.pending === 0 && n.applied === total) break;
+      if (Date.now() > deadline) throw new Error(`settlement incomplete: ${JSON.stringify(n)} of ${total}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Each hold posted exactly once, by its settlement key; every card's balance is its funding less its debits.
+    const { rows } = await db.query(
+      `select w.outcome, (select count(*)::int from ledger_transfers p where p.pending_id = w.ledger_transfer_id) as posts,
+              (select count(*)::int from ledger_transfers p where p.idempotency_key = 'wh:settle:' || w.id) as by_key, h.status as hold
+         from webhook_events w join ledger_transfers h on h.id = w.ledger_transfer_id where w.type = 'debit' and w.ledger_account_id = any($1::uuid[])`,
+      [accounts],
+    );
+    expect(rows.length).toBe(total);
+    for (const r of rows) expect(r).toEqual({ outcome: 'settled', posts: 1, by_key: 1, hold: 'posted' });
+    for (const card of cards) {
+      const spent = sent.filter((s) => s.account === card.account).reduce((t, s) => t + s.centavos, 0n);
+      expect(await ledger.balances(card.account)).toMatchObject({ posted: 10_000_000n - spent, available: 10_000_000n - spent, pendingDebits: 0n });
+    }
+    expect((await ledger.audit()).ok).toBe(true);
+    await stopWorker(b);
+    await stopWorker(c);
+  }, 120_000);
+
   it('the sweeper re-enqueues everything left PENDING after the queue keys are deleted from Redis mid-run', async () => {
     const links = await linkClabes(10);
     const clabes = [...links.keys()];
