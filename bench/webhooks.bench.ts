@@ -493,11 +493,14 @@ async function main(): Promise<void> {
     // at half the closed loop's throughput. A closed loop keeps 32 waiting, so its latency is 32 / throughput;
     // this shows the authorization's own latency when the machine is not saturated.
     const openRate = Math.max(50, Math.round(debitRate / 2));
+    const ocpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const open = await openLoop(openSeconds * 1000, openRate, DEBIT_CONCURRENCY * 4, debitStep);
+    const ocpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     console.log(
       `DEBIT at a steady ${openRate}/s (open loop, ${openSeconds} s): ${open.calls} answered, p50 ${pct(open.latencies, 0.5).toFixed(2)} ms, ` +
         `p99 ${pct(open.latencies, 0.99).toFixed(2)} ms, max ${pct(open.latencies, 1).toFixed(1)} ms, errors ${open.errors}, late starts ${open.late}`,
     );
+    console.log(`  CPU, ms per DEBIT: ${cpuBreakdown(ocpu0, ocpu1, open.calls)}`);
     debitClient.close();
 
     // The settlements of the holds drain too, and the ledger stays balanced.
