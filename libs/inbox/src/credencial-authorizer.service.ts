@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
-import { BusinessRuleError, Money } from '#libs/domain';
+import { Money } from '#libs/domain';
 import { LedgerService } from '#libs/ledger';
 import {
   CREDENCIAL_ANSWER_CODE,
@@ -16,7 +16,7 @@ import {
 import { cardTransactionKey, dedupKey, hasOwnReference, payloadHash } from './inbox.dedup.js';
 import { InboxRepository, inTransaction, type NewWebhookEvent } from './inbox.repository.js';
 import { credencialSettlementCode, type WebhookType } from './inbox.types.js';
-import { ProviderLinksRepository, type CredencialAccountLinkRecord } from './provider-links.repository.js';
+import { ProviderLinksRepository } from './provider-links.repository.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
 
 export interface CredencialDelivery {
