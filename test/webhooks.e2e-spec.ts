@@ -406,6 +406,31 @@ describe('provider webhooks (e2e)', () => {
       expect(post?.transfers[0]).toMatchObject({ op: 'post', status: 'posted', amount: 200_000n, kind: 'card_debit' });
     });
 
+    it('a DEBIT whose locks the ledger cannot take in time is declined (99), stores and holds nothing, and its retry is authorized', async () => {
+      const account = await fundedAccount(ledger, 10_000n);
+      const { accountNumber, emi } = await linkCard(account);
+      const ref = `L${randomInt(1e8, 9e8)}`;
+      // Another transaction on the same card transaction (a REVERSE stuck mid-way) holds its advisory lock.
+      const blocker = await db.pool.connect();
+      try {
+        await blocker.query('begin');
+        await blocker.query('select pg_advisory_xact_lock(hashtext($1))', [`credencial:${accountNumber}:${ref}`]);
+        const started = Date.now();
+        const r = await sendWebhook(gw, '/webhooks/credencial/debit', debitPayload(accountNumber, emi, 25, ref));
+        expect(r.status).toBe(200);
+        expect(r.body).toMatchObject({ code: 99, message: 'Sistema no disponible, intente más tarde.', emi_account_identifier: emi, balance_actual: 0, balance_last: 0, reference: ref });
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      } finally {
+        await blocker.query('rollback');
+        blocker.release();
+      }
+      const { rows } = await db.query('select id from webhook_events where type = $1 and dedup_key = $2', ['debit', `${accountNumber}:${ref}`]);
+      expect(rows).toEqual([]);
+      expect(await ledger.balances(account)).toMatchObject({ posted: 10_000n, available: 10_000n });
+      const retry = await sendWebhook(gw, '/webhooks/credencial/debit', debitPayload(accountNumber, emi, 25, ref));
+      expect(retry.body).toMatchObject({ code: -1, balance_actual: 75, balance_last: 100 });
+    });
+
     it('declines insufficient funds, a blocked card and an unknown account with a code and a message, holding nothing', async () => {
       const account = await fundedAccount(ledger, 1_000n);
       const { accountNumber, emi } = await linkCard(account);
