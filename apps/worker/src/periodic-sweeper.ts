@@ -4,15 +4,17 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '#libs/config';
 
 /**
- * A sweeper: every `intervalMs`, one pass (never two at once) that gives rows left behind a new job. Timer
- * unref'd, stopped before shutdown; a failed pass is logged and the next one tries again.
+ * A sweeper: every `intervalMs` (SWEEPER_INTERVAL_MS unless a subclass says otherwise), one pass (never two at
+ * once) over rows left behind. Timer unref'd; at shutdown the timer stops and a pass in flight is waited for
+ * (`stopping` tells a long pass to end early); a failed pass is logged and the next one tries again.
  */
 export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
-  private running = false;
+  private running?: Promise<number>;
+  protected stopping = false;
 
   protected abstract readonly name: string;
-  /** One pass; returns how many rows got a new job. */
+  /** One pass; returns how many rows it handled. */
   protected abstract pass(): Promise<number>;
 
   constructor(
@@ -20,25 +22,31 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeA
     protected readonly log: Logger,
   ) {}
 
+  protected get intervalMs(): number {
+    return this.config.sweeperIntervalMs;
+  }
+
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.sweeperIntervalMs);
+    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
     this.timer.unref();
   }
 
-  beforeApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    await this.running;
   }
 
   async sweep(): Promise<number> {
     if (this.running) return 0;
-    this.running = true;
-    try {
-      return await this.pass();
-    } catch (err) {
+    this.running = this.pass().catch((err: unknown) => {
       this.log.error({ err: (err as Error).message }, `${this.name} pass failed`);
       return 0;
+    });
+    try {
+      return await this.running;
     } finally {
-      this.running = false;
+      this.running = undefined;
     }
   }
 }

@@ -22,6 +22,15 @@ async function resolveSpeiOutOrder(client: pg.PoolClient, w: SpeiOutStatusEvent,
   );
 }
 
+/**
+ * What settling a DEBIT row does, one row or in a batch: no hold (a decline: nothing to settle), a hold a
+ * reversal already resolved, or a pending hold to post now ('settled').
+ */
+function debitSettlementOutcome(holdId: string | null | undefined, holdStatus: string | undefined, outcome: string | null | undefined): string {
+  if (!holdId) return outcome ?? 'nothing_to_settle';
+  return holdStatus === 'pending' ? 'settled' : 'resolved_by_reversal';
+}
+
 /** A settlement batch failed and was rolled back; `ids` are its rows (none when it failed before reading them). */
 export class DebitBatchError extends Error {
   constructor(
@@ -120,8 +129,7 @@ export class WebhookApplier {
         });
         if (rows.length === 0) return [];
         ids = rows.map((r) => r.id as string);
-        // As the one-row path decides: no hold (nothing to settle), a hold a reversal resolved, or settled now.
-        const outcomes = rows.map((r) => (!r.ledger_transfer_id ? (r.outcome ?? 'nothing_to_settle') : r.hold_status === 'pending' ? 'settled' : 'resolved_by_reversal'));
+        const outcomes = rows.map((r) => debitSettlementOutcome(r.ledger_transfer_id, r.hold_status, r.outcome));
         await client.query({
           name: 'debit_settle_batch_done',
           text: `update webhook_events w set status = 'APPLIED', outcome = v.outcome, applied_at = now(), updated_at = now()
@@ -129,7 +137,7 @@ export class WebhookApplier {
           values: [ids, outcomes],
         });
         // The ledger last: postMany locks the (hot) accounts at its very end, so they are held only until the commit.
-        const toPost = rows.filter((r) => r.ledger_transfer_id && r.hold_status === 'pending');
+        const toPost = rows.filter((r, i) => r.ledger_transfer_id && outcomes[i] === 'settled');
         await this.ledger.postMany(toPost.map((r) => ({ idempotencyKey: `wh:settle:${r.id}`, pendingId: r.ledger_transfer_id, metadata: { event_id: r.id } })), { db: client });
         return rows.map((r, i) => ({ id: r.id as string, status: 'APPLIED', outcome: outcomes[i], applied: true }));
       });
@@ -194,11 +202,10 @@ export class WebhookApplier {
       }
       case 'debit': {
         // Settlement of an authorized card debit: post its hold (unless a reversal already resolved it).
-        if (!ev.ledgerTransferId) return { status: 'APPLIED', outcome: ev.outcome ?? 'nothing_to_settle' };
-        const { rows } = await client.query(`select status from ledger_transfers where id = $1`, [ev.ledgerTransferId]);
-        if (rows[0]?.status !== 'pending') return { status: 'APPLIED', outcome: 'resolved_by_reversal' };
-        await this.ledger.post({ idempotencyKey: `wh:settle:${ev.id}`, pendingId: ev.ledgerTransferId, metadata: { event_id: ev.id } }, { db: client });
-        return { status: 'APPLIED', outcome: 'settled' };
+        const hold = ev.ledgerTransferId ? (await client.query(`select status from ledger_transfers where id = $1`, [ev.ledgerTransferId])).rows[0]?.status : undefined;
+        const outcome = debitSettlementOutcome(ev.ledgerTransferId, hold, ev.outcome);
+        if (ev.ledgerTransferId && outcome === 'settled') await this.ledger.post({ idempotencyKey: `wh:settle:${ev.id}`, pendingId: ev.ledgerTransferId, metadata: { event_id: ev.id } }, { db: client });
+        return { status: 'APPLIED', outcome };
       }
       default:
         // reverse / balance / movements are applied in the request and never replayed (InboxRepository.markForReplay);

@@ -1,7 +1,8 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { DebitBatchError, WebhookApplier, WebhookIntakeService } from '#libs/inbox';
+import { PeriodicSweeper } from '../periodic-sweeper.js';
 import { WORKER_LOGGER } from '../worker.tokens.js';
 
 /** Rows per settlement transaction: enough to drain thousands of debits a second, short enough to hold locks briefly. */
@@ -17,47 +18,29 @@ const HANDED_OVER_MS = 60_000;
  * one by one (retries with backoff, then FAILED). Several workers may run this: rows are taken with SKIP LOCKED.
  */
 @Injectable()
-export class DebitSettler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private running?: Promise<number>;
+export class DebitSettler extends PeriodicSweeper {
+  protected readonly name = 'debit settler';
   private readonly handedOver = new Map<string, number>();
 
   constructor(
-    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(AppConfig) config: AppConfig,
     @Inject(WebhookApplier) private readonly applier: WebhookApplier,
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
-    @Inject(WORKER_LOGGER) private readonly log: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
+    @Inject(WORKER_LOGGER) log: Logger,
+  ) {
+    super(config, log);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.settle();
-      void this.running.finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    }, this.config.debitSettleIntervalMs);
-    this.timer.unref();
+  protected override get intervalMs(): number {
+    return this.config.debitSettleIntervalMs;
   }
 
   /** Batches until a short one (or shutdown); returns how many rows were settled. */
-  async settle(): Promise<number> {
+  protected async pass(): Promise<number> {
     let total = 0;
     const now = Date.now();
     for (const [id, at] of this.handedOver) if (now - at > HANDED_OVER_MS) this.handedOver.delete(id);
-    while (!this.stopped) {
+    while (!this.stopping) {
       try {
         const done = await this.applier.settleDebitBatch(DEBIT_SETTLE_BATCH, [...this.handedOver.keys()]);
         total += done.length;
