@@ -24,7 +24,7 @@ export class RegisterCardDto {
   @IsIn(['credit', 'debit'])
   kind!: string;
 
-  @ApiPropertyOptional({ example: '4570211273204425', pattern: '^\\d{13,19}$', maxLength: 19, description: 'Clear card number: turned into the provider\'s encrypted reference and masked; never stored or logged. Give this or `card_reference`.' })
+  @ApiPropertyOptional({ example: '4111111111111111', pattern: '^\\d{13,19}$', maxLength: 19, description: 'Clear card number: turned into the provider\'s encrypted reference and masked; never stored or logged. Give this or `card_reference`.' })
   @IsOptional()
   @Matches(/^\d{13,19}$/, { message: 'card_number must be 13-19 digits' })
   card_number?: string;
