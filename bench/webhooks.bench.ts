@@ -325,11 +325,11 @@ async function main(): Promise<void> {
     // The system under test: gateway and worker, each its own process, as deployed.
     const port = await freePort();
     // `--pool N`: DATABASE_POOL_SIZE of both processes (default: the shipped default).
-    const poolSize: Record<string, string> = process.argv.includes('--pool') ? { DATABASE_POOL_SIZE: String(arg('pool', 10)) } : {};
+    const overrides: Record<string, string> = process.argv.includes('--pool') ? { DATABASE_POOL_SIZE: String(arg('pool', 10)) } : {};
     // `--settle-interval N`: DEBIT_SETTLE_INTERVAL_MS of the worker (default: the shipped default).
-    if (process.argv.includes('--settle-interval')) poolSize.DEBIT_SETTLE_INTERVAL_MS = String(arg('settle-interval', 250));
-    const env = { DATABASE_URL: url, REDIS_URL: servers.redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...poolSize };
-    const gateway = start('gateway', 'dist/apps/gateway/src/main.js', process.argv.includes('--quiet') ? { ...env, LOG_LEVEL: 'warn' } : env);
+    if (process.argv.includes('--settle-interval')) overrides.DEBIT_SETTLE_INTERVAL_MS = String(arg('settle-interval', 250));
+    const env = { DATABASE_URL: url, REDIS_URL: servers.redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...overrides };
+    const gateway = start('gateway', 'dist/apps/gateway/src/main.js', env);
     children.push(gateway);
     const worker = start('worker', 'dist/apps/worker/src/main.js', env);
     children.push(worker);
