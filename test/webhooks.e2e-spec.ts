@@ -689,6 +689,46 @@ describe('provider webhooks (e2e)', () => {
       const b = await ledger.balances(account);
       expect(b.available).toBe(0n);
     }, 30_000);
+
+    it('concurrent DEBITs on many cards are authorized in groups, each exactly once and as it would be alone', async () => {
+      // 40 cards with 10.00 each; per card three DEBITs of 4.00 (the third cannot fit) and a redelivery of the first.
+      const cards = await Promise.all(Array.from({ length: 40 }, async () => linkCard(await fundedAccount(ledger, 1_000n))));
+      const ids = await Promise.all(cards.map(async (c) => (await db.query(`select ledger_account_id from credencial_account_links where account_number = $1`, [c.accountNumber])).rows[0].ledger_account_id as string));
+      const jobs = watchEnqueues(gw);
+      const sends = cards.flatMap((c, i) => {
+        const refs = [0, 1, 2].map((k) => `G${i}k${k}x${randomInt(1e6, 9e6)}`);
+        return [...refs.map((ref) => ({ card: i, ref, body: debitPayload(c.accountNumber, c.emi, 4, ref) })), { card: i, ref: refs[0], body: debitPayload(c.accountNumber, c.emi, 4, refs[0]) }];
+      });
+      const answers = await Promise.all(sends.map((s) => sendWebhook(gw, '/webhooks/credencial/debit', s.body)));
+      expect(jobs.stop()).toBe(0);
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      for (let i = 0; i < cards.length; i++) {
+        const mine = sends.map((s, k) => ({ ...s, answer: answers[k].body })).filter((s) => s.card === i);
+        // Two approved (10.00 → 6.00 → 2.00), one declined for funds; the redelivery answers as its original did.
+        const approved = mine.slice(0, 3).filter((m) => m.answer.code === -1);
+        expect(approved.map((m) => [m.answer.balance_last, m.answer.balance_actual]).sort()).toEqual([[10, 6], [6, 2]]);
+        expect(mine.slice(0, 3).filter((m) => m.answer.code === 1)).toHaveLength(1);
+        const original = mine.find((m, k) => k < 3 && m.ref === mine[3].ref)!;
+        expect(mine[3].answer).toEqual(original.answer);
+        expect((await ledger.balances(ids[i])).available).toBe(200n);
+      }
+      // Exactly one inbox row and at most one hold per DEBIT sent, the holds as LedgerService.hold() places them.
+      const rows = (await db.query(
+        `select e.dedup_key, e.status, e.outcome, j.xmin::text as tx, t.idempotency_key = 'wh:' || e.id as keyed, j.request_hash = credencial_debit_hold_hash(t.debit_account_id, t.credit_account_id, t.amount, t.external_ref, e.id) as hashed
+           from webhook_events e left join ledger_transfers t on t.id = e.ledger_transfer_id left join ledger_journals j on j.id = t.journal_id
+          where e.type = 'debit' and e.dedup_key = any($1::text[])`,
+        [sends.map((s) => `${cards[s.card].accountNumber}:${s.ref}`)],
+      )).rows;
+      expect(rows).toHaveLength(120);
+      const held = rows.filter((r) => r.outcome === 'authorized' || r.outcome === 'settled'); // the settler may have posted some already
+      expect(held).toHaveLength(80);
+      expect(held.every((r) => r.keyed && r.hashed)).toBe(true);
+      expect(rows.filter((r) => r.outcome === 'declined:insufficient_funds')).toHaveLength(40);
+      // Groups did form: several holds' journals were written by one transaction.
+      const perTx = new Map<string, number>();
+      for (const r of held) perTx.set(r.tx, (perTx.get(r.tx) ?? 0) + 1);
+      expect(Math.max(...perTx.values())).toBeGreaterThan(1);
+    }, 60_000);
   });
 
   describe('operations', () => {

@@ -97,6 +97,10 @@ export class AppConfig {
   readonly sweeperAgeMs!: number;
   /** How often the worker settles authorized card debits (their holds posted in batches). */
   readonly debitSettleIntervalMs!: number;
+  /** Most Credencial DEBITs the gateway authorizes in one statement when they queue up (1: each on its own). */
+  readonly debitAuthorizeBatch!: number;
+  /** DEBIT authorization statements the gateway runs at once when batching (one per lane of settlement shards). */
+  readonly debitAuthorizeLanes!: number;
   /** Tries of a webhook job before its inbox row is dead-lettered (FAILED), and the first backoff (doubles each time). */
   readonly webhookJobAttempts!: number;
   readonly webhookJobBackoffMs!: number;
@@ -405,6 +409,8 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     sweeperIntervalMs: r.int('SWEEPER_INTERVAL_MS', 5000, 100, 3_600_000),
     sweeperAgeMs: r.int('SWEEPER_AGE_MS', 15_000, 100, 86_400_000),
     debitSettleIntervalMs: r.int('DEBIT_SETTLE_INTERVAL_MS', 250, 10, 60_000),
+    debitAuthorizeBatch: r.int('DEBIT_AUTHORIZE_BATCH', 64, 1, 1000),
+    debitAuthorizeLanes: r.int('DEBIT_AUTHORIZE_LANES', 3, 1, 64),
     webhookJobAttempts: r.int('WEBHOOK_JOB_ATTEMPTS', 8, 1, 50),
     webhookJobBackoffMs: r.int('WEBHOOK_JOB_BACKOFF_MS', 500, 10, 600_000),
     idempotencyHashKey: idempotencyHashKey(r, nodeEnv === 'production'),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
+import { AppConfig } from '#libs/config';
 import { Money } from '#libs/domain';
 import { LedgerService } from '#libs/ledger';
 import {
@@ -15,7 +16,8 @@ import {
 } from '#libs/providers/credencial';
 import { cardTransactionKey, dedupKey, hasOwnReference, payloadHash } from './inbox.dedup.js';
 import { InboxRepository, inTransaction, type NewWebhookEvent } from './inbox.repository.js';
-import { credencialSettlementCode, type WebhookType } from './inbox.types.js';
+import { credencialSettlementCode, credencialSettlementShard, type WebhookType } from './inbox.types.js';
+import { DebitBatcher } from './debit-batcher.js';
 import { ProviderLinksRepository } from './provider-links.repository.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
 
@@ -43,6 +45,25 @@ const SQL_AUTHORIZE = {
   text: `select event_id, duplicate, response from credencial_debit_authorize($1::uuid, $2, $3::jsonb, $4, $5, $6::bigint, $7, $8, $9, $10, $11, $12, $13, $14::uuid, $15)`,
 };
 
+/** Many DEBITs' authorizations in one statement (see its migration): the ones it authorized come back. */
+const SQL_AUTHORIZE_MANY = {
+  name: 'credencial_debit_authorize_many',
+  text: `select pos, event_id, response from credencial_debit_authorize_many($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[])`,
+};
+
+/** The one-DEBIT statement's parameters, in order; the group statement takes the same ones as columns. */
+type DebitValues = [
+  id: string, key: string, payload: Record<string, unknown>, payloadHash: string, webhookId: string | null, amount: string | null,
+  lockKey: string, txPrefix: string, ownReference: boolean, accountNumber: string, emi: string, reference: string,
+  currencyLiq: string, settlementId: string, externalRef: string,
+];
+
+interface AuthorizeRow {
+  event_id: string;
+  duplicate: boolean;
+  response: Record<string, unknown> | null;
+}
+
 const ZERO = Money.ofCentavos(0n);
 
 /**
@@ -54,13 +75,26 @@ const ZERO = Money.ofCentavos(0n);
 @Injectable()
 export class CredencialAuthorizer {
   private readonly settlementIds = new Map<string, string>();
+  private readonly log = new Logger('CredencialAuthorizer');
+  private readonly debits?: DebitBatcher<DebitValues, AuthorizeRow>;
 
   constructor(
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(ProviderLinksRepository) private readonly links: ProviderLinksRepository,
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
-  ) {}
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    if (config.debitAuthorizeBatch > 1) {
+      this.debits = new DebitBatcher<DebitValues, AuthorizeRow>((values) => this.authorizeOne(values), (group) => this.authorizeGroup(group), {
+        // One statement per lane, the lane picked by settlement shard: two lanes never wait on each other's
+        // shard or card rows (a card's shard is fixed).
+        lanes: config.debitAuthorizeLanes,
+        maxBatch: config.debitAuthorizeBatch,
+        onGroupError: (err, size) => this.log.warn(`a group of ${size} DEBITs failed (${(err as Error).message}); each is authorized on its own`),
+      });
+    }
+  }
 
   // ---- DEBIT ----
 
@@ -79,14 +113,14 @@ export class CredencialAuthorizer {
     const base = { provider: 'credencial', type: 'debit', dedupKey: key, payload: d.payload, payloadHash: payloadHash(d.payload), webhookId: d.webhookId } as const;
     const amount = ev.settlementAmount.currency === 'MXN' ? ev.settlementAmount.centavos + ev.commission.centavos : null;
     const settlementId = await this.settlementAccount(ev.accountNumber);
-    const values = [
+    const values: DebitValues = [
       randomUUID(), key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null,
       `credencial:${txKey}`, `${txKey}:`, hasOwnReference(d.payload), ev.accountNumber, ev.emiAccountIdentifier, ev.reference,
       String(d.payload.currency_liq), settlementId, `credencial:${txKey}`.slice(0, 255),
     ];
-    let row: { event_id: string; duplicate: boolean; response: Record<string, unknown> | null };
+    let row: AuthorizeRow;
     try {
-      row = (await this.inbox.pool.query({ ...SQL_AUTHORIZE, values })).rows[0];
+      row = this.debits ? await this.debits.submit(values, credencialSettlementShard(ev.accountNumber)) : await this.authorizeOne(values);
     } catch (err) {
       if (isLockTimeout(err)) {
         // The ledger could not take its locks in time: a decline, nothing held (the statement rolled back).
@@ -100,6 +134,29 @@ export class CredencialAuthorizer {
     }
     if (row.duplicate) return this.duplicate(base);
     return { body: row.response ?? {}, duplicate: false, eventId: row.event_id };
+  }
+
+  private async authorizeOne(values: DebitValues): Promise<AuthorizeRow> {
+    return (await this.inbox.pool.query<AuthorizeRow>({ ...SQL_AUTHORIZE, values })).rows[0];
+  }
+
+  /**
+   * A group of DEBITs queued while the ledger was busy, in one statement. Only the ones it authorized come
+   * back; the others (declines, redeliveries, a reversal waiting, a card's second DEBIT) are left undefined
+   * and each goes through the one-DEBIT statement.
+   */
+  private async authorizeGroup(group: DebitValues[]): Promise<Array<AuthorizeRow | undefined>> {
+    const column = <I extends number>(i: I) => group.map((v) => v[i]);
+    const { rows } = await this.inbox.pool.query<{ pos: number; event_id: string; response: Record<string, unknown> }>({
+      ...SQL_AUTHORIZE_MANY,
+      values: [
+        column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7), column(9), column(10), column(11),
+        column(13), column(14),
+      ],
+    });
+    const out: Array<AuthorizeRow | undefined> = new Array(group.length);
+    for (const r of rows) out[r.pos - 1] = { event_id: r.event_id, duplicate: false, response: r.response };
+    return out;
   }
 
   // ---- REVERSE DEBIT ----

@@ -71,9 +71,14 @@ export interface IntakeResult {
  */
 export const CREDENCIAL_SETTLEMENT_SHARDS = 256;
 export function credencialSettlementCode(accountNumber: string): string {
+  return `credencial:settlement:${credencialSettlementShard(accountNumber)}`;
+}
+
+/** The shard (0 … CREDENCIAL_SETTLEMENT_SHARDS - 1) of a card's settlement account. */
+export function credencialSettlementShard(accountNumber: string): number {
   let h = 0;
   for (const ch of accountNumber) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return `credencial:settlement:${h % CREDENCIAL_SETTLEMENT_SHARDS}`;
+  return h % CREDENCIAL_SETTLEMENT_SHARDS;
 }
 
 /** How a SPEI OUT order's hold is found: a pending ledger hold of this kind whose external_ref is the tracking key. */

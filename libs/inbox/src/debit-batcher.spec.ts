@@ -1,0 +1,117 @@
+import { DebitBatcher } from './debit-batcher.js';
+
+/** A statement the test finishes by hand. */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('DebitBatcher', () => {
+  function harness(options: { lanes: number; maxBatch: number }) {
+    const ones: Array<{ item: number; d: ReturnType<typeof deferred<string>> }> = [];
+    const groups: Array<{ items: number[]; d: ReturnType<typeof deferred<Array<string | undefined>>> }> = [];
+    const errors: Array<{ err: unknown; size: number }> = [];
+    const batcher = new DebitBatcher<number, string>(
+      (item) => {
+        const d = deferred<string>();
+        ones.push({ item, d });
+        return d.promise;
+      },
+      (items) => {
+        const d = deferred<Array<string | undefined>>();
+        groups.push({ items, d });
+        return d.promise;
+      },
+      { ...options, onGroupError: (err, size) => errors.push({ err, size }) },
+    );
+    return { batcher, ones, groups, errors };
+  }
+
+  it('runs an item alone and at once when its lane is idle', async () => {
+    const { batcher, ones, groups } = harness({ lanes: 2, maxBatch: 10 });
+    const a = batcher.submit(1, 0);
+    const b = batcher.submit(2, 1); // another lane: not held up by the first
+    expect(ones.map((o) => o.item)).toEqual([1, 2]);
+    ones[0].d.resolve('one');
+    ones[1].d.resolve('two');
+    await expect(a).resolves.toBe('one');
+    await expect(b).resolves.toBe('two');
+    expect(groups).toHaveLength(0);
+  });
+
+  it('groups what waited for a busy lane, up to maxBatch, one statement per lane at a time', async () => {
+    const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 3 });
+    const first = batcher.submit(1, 7);
+    const waiting = [2, 3, 4, 5, 6].map((i) => batcher.submit(i, 7));
+    expect(ones).toHaveLength(1);
+    expect(groups).toHaveLength(0); // nothing else runs while the lane is busy
+    ones[0].d.resolve('r1');
+    await first;
+    await tick();
+    expect(groups.map((g) => g.items)).toEqual([[2, 3, 4]]);
+    groups[0].d.resolve(['r2', 'r3', 'r4']);
+    await tick();
+    expect(groups.map((g) => g.items)).toEqual([[2, 3, 4], [5, 6]]);
+    groups[1].d.resolve(['r5', 'r6']);
+    await expect(Promise.all(waiting)).resolves.toEqual(['r2', 'r3', 'r4', 'r5', 'r6']);
+    expect(ones).toHaveLength(1);
+  });
+
+  it('sends the items a group left out through runOne, and the lane goes on meanwhile', async () => {
+    const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 10 });
+    const first = batcher.submit(1, 0);
+    const a = batcher.submit(2, 0);
+    const b = batcher.submit(3, 0);
+    const c = batcher.submit(4, 0);
+    ones[0].d.resolve('r1');
+    await first;
+    await tick();
+    groups[0].d.resolve(['r2', undefined, 'r4']);
+    await tick();
+    expect(ones.map((o) => o.item)).toEqual([1, 3]);
+    const later = batcher.submit(5, 0); // the lane is free again: item 5 does not wait for item 3
+    expect(ones.map((o) => o.item)).toEqual([1, 3, 5]);
+    ones[1].d.resolve('r3 alone');
+    ones[2].d.resolve('r5');
+    await expect(Promise.all([a, b, c, later])).resolves.toEqual(['r2', 'r3 alone', 'r4', 'r5']);
+  });
+
+  it('runs every item of a failed group alone, and hands each its own error', async () => {
+    const { batcher, ones, groups, errors } = harness({ lanes: 1, maxBatch: 10 });
+    const first = batcher.submit(1, 0);
+    const a = batcher.submit(2, 0);
+    const b = batcher.submit(3, 0);
+    ones[0].d.resolve('r1');
+    await first;
+    await tick();
+    const boom = new Error('lock timeout');
+    groups[0].d.reject(boom);
+    await tick();
+    expect(errors).toEqual([{ err: boom, size: 2 }]);
+    expect(ones.map((o) => o.item)).toEqual([1, 2, 3]);
+    ones[1].d.resolve('r2');
+    ones[2].d.reject(new Error('declined on its own'));
+    await expect(a).resolves.toBe('r2');
+    await expect(b).rejects.toThrow('declined on its own');
+  });
+
+  it('keeps a lane going after an item alone fails', async () => {
+    const { batcher, ones } = harness({ lanes: 1, maxBatch: 1 });
+    const a = batcher.submit(1, 0);
+    const b = batcher.submit(2, 0);
+    ones[0].d.reject(new Error('no'));
+    await expect(a).rejects.toThrow('no');
+    await tick();
+    expect(ones.map((o) => o.item)).toEqual([1, 2]);
+    ones[1].d.resolve('r2');
+    await expect(b).resolves.toBe('r2');
+    expect(batcher.waiting).toBe(0);
+  });
+});

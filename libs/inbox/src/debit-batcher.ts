@@ -1,0 +1,69 @@
+/**
+ * Natural batching of DEBIT authorizations, in lanes. Each item has a lane (the gateway picks it from the
+ * settlement shard, so two lanes never lock the same shard or card rows), and a lane runs one statement at a
+ * time. An item that finds its lane idle runs alone, at once (so an idle gateway adds no wait); items that
+ * arrive while their lane is busy wait, and when it frees up it takes up to `maxBatch` of them as one group
+ * statement. So under load the per-statement cost (executor start, constraint checks, the commit and its WAL
+ * flush, a round trip) is shared by the group, and an item waits at most for the statement ahead of it.
+ *
+ * The group statement may leave items out (`undefined`): those, and every item of a group that failed, run
+ * alone through `runOne`, which is the one decision for all outcomes; its errors reach the item's caller.
+ */
+export class DebitBatcher<T, R> {
+  private readonly lanes: Array<{ busy: boolean; queue: Array<Waiting<T, R>> }>;
+
+  constructor(
+    private readonly runOne: (item: T) => Promise<R>,
+    private readonly runGroup: (items: T[]) => Promise<Array<R | undefined>>,
+    private readonly options: { lanes: number; maxBatch: number; onGroupError?: (err: unknown, size: number) => void },
+  ) {
+    this.lanes = Array.from({ length: Math.max(1, options.lanes) }, () => ({ busy: false, queue: [] }));
+  }
+
+  /** `lane`: any integer; items with the same one never run at the same time. */
+  submit(item: T, lane: number): Promise<R> {
+    const l = this.lanes[Math.abs(lane) % this.lanes.length];
+    return new Promise<R>((resolve, reject) => {
+      l.queue.push({ item, resolve, reject });
+      if (!l.busy) void this.run(l);
+    });
+  }
+
+  /** Items waiting for their lane (for tests and metrics). */
+  get waiting(): number {
+    return this.lanes.reduce((n, l) => n + l.queue.length, 0);
+  }
+
+  private async run(lane: { busy: boolean; queue: Array<Waiting<T, R>> }): Promise<void> {
+    lane.busy = true;
+    while (lane.queue.length > 0) {
+      const batch = lane.queue.splice(0, Math.max(1, this.options.maxBatch));
+      if (batch.length === 1) {
+        const [one] = batch;
+        await this.runOne(one.item).then(one.resolve, one.reject);
+        continue;
+      }
+      let results: Array<R | undefined>;
+      try {
+        results = await this.runGroup(batch.map((b) => b.item));
+      } catch (err) {
+        // Nothing of the group was written (one statement): each item decides on its own.
+        this.options.onGroupError?.(err, batch.length);
+        results = [];
+      }
+      // The ones left out go alone, outside the lane, so they do not hold up the next group.
+      batch.forEach((b, i) => {
+        const r = results[i];
+        if (r !== undefined) b.resolve(r);
+        else this.runOne(b.item).then(b.resolve, b.reject);
+      });
+    }
+    lane.busy = false;
+  }
+}
+
+interface Waiting<T, R> {
+  item: T;
+  resolve: (r: R) => void;
+  reject: (err: unknown) => void;
+}
