@@ -1,4 +1,4 @@
-// Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M --backlog-seconds B --open-seconds O` for
+// Webhooks benchmark: `npm run bench:webhooks` (add `-- --seconds N --debit-seconds M --backlog-seconds B --open-seconds O --open-rate R` for
 // shorter phases, `--profile <dir>` for CPU profiles of the gateway and the worker, `--pool N` for DATABASE_POOL_SIZE).
 // On its own fresh database and Redis key prefix it starts the real gateway and the real worker as two child
 // processes (as in production: separate processes, LOG_LEVEL=info, logs to files), and this process is only the
@@ -492,7 +492,8 @@ async function main(): Promise<void> {
     // For context (not the issue's figure): the same DEBITs arriving at a steady rate, as a processor sends them,
     // at half the closed loop's throughput. A closed loop keeps 32 waiting, so its latency is 32 / throughput;
     // this shows the authorization's own latency when the machine is not saturated.
-    const openRate = Math.max(50, Math.round(debitRate / 2));
+    // `--open-rate R` sets it (to compare builds at one rate).
+    const openRate = process.argv.includes('--open-rate') ? arg('open-rate', 300) : Math.max(50, Math.round(debitRate / 2));
     const ocpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const open = await openLoop(openSeconds * 1000, openRate, DEBIT_CONCURRENCY * 4, debitStep);
     const ocpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);

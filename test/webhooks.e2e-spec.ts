@@ -728,6 +728,12 @@ describe('provider webhooks (e2e)', () => {
       const perTx = new Map<string, number>();
       for (const r of held) perTx.set(r.tx, (perTx.get(r.tx) ?? 0) + 1);
       expect(Math.max(...perTx.values())).toBeGreaterThan(1);
+      // And /metrics counts them.
+      const metrics = (await call(gw, 'GET', '/metrics')).text;
+      const sample = (name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+      expect(sample('pasarela_credencial_debit_statements_total{kind="group"}')).toBeGreaterThan(0);
+      expect(sample('pasarela_credencial_debits_grouped_total{result="authorized"}')).toBeGreaterThan(1);
+      expect(sample('pasarela_credencial_debits_grouped_total{result="left_out"}')).toBeGreaterThanOrEqual(0);
     }, 60_000);
   });
 

@@ -136,6 +136,11 @@ export class CredencialAuthorizer {
     return { body: row.response ?? {}, duplicate: false, eventId: row.event_id };
   }
 
+  /** How DEBITs were authorized since start (for /metrics); all zero when batching is off. */
+  get debitBatchStats(): DebitBatcher<DebitValues, AuthorizeRow>['stats'] {
+    return this.debits?.stats ?? { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
+  }
+
   private async authorizeOne(values: DebitValues): Promise<AuthorizeRow> {
     return (await this.inbox.pool.query<AuthorizeRow>({ ...SQL_AUTHORIZE, values })).rows[0];
   }

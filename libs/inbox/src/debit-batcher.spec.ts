@@ -81,6 +81,7 @@ describe('DebitBatcher', () => {
     ones[1].d.resolve('r3 alone');
     ones[2].d.resolve('r5');
     await expect(Promise.all([a, b, c, later])).resolves.toEqual(['r2', 'r3 alone', 'r4', 'r5']);
+    expect(batcher.stats).toEqual({ alone: 3, groups: 1, failedGroups: 0, grouped: 3, leftOut: 1 });
   });
 
   it('runs every item of a failed group alone, and hands each its own error', async () => {
@@ -100,6 +101,7 @@ describe('DebitBatcher', () => {
     ones[2].d.reject(new Error('declined on its own'));
     await expect(a).resolves.toBe('r2');
     await expect(b).rejects.toThrow('declined on its own');
+    expect(batcher.stats).toEqual({ alone: 3, groups: 1, failedGroups: 1, grouped: 2, leftOut: 2 });
   });
 
   it('keeps a lane going after an item alone fails', async () => {

@@ -11,13 +11,21 @@
  */
 export class DebitBatcher<T, R> {
   private readonly lanes: Array<{ busy: boolean; queue: Array<Waiting<T, R>> }>;
+  /** Since start: statements of one item, group statements (and failed ones), items sent in groups and left out of them. */
+  readonly stats = { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
+
+  private readonly runOne: (item: T) => Promise<R>;
 
   constructor(
-    private readonly runOne: (item: T) => Promise<R>,
+    runOne: (item: T) => Promise<R>,
     private readonly runGroup: (items: T[]) => Promise<Array<R | undefined>>,
     private readonly options: { lanes: number; maxBatch: number; onGroupError?: (err: unknown, size: number) => void },
   ) {
     this.lanes = Array.from({ length: Math.max(1, options.lanes) }, () => ({ busy: false, queue: [] }));
+    this.runOne = (item) => {
+      this.stats.alone++;
+      return runOne(item);
+    };
   }
 
   /** `lane`: any integer; items with the same one never run at the same time. */
@@ -44,18 +52,22 @@ export class DebitBatcher<T, R> {
         continue;
       }
       let results: Array<R | undefined>;
+      this.stats.groups++;
+      this.stats.grouped += batch.length;
       try {
         results = await this.runGroup(batch.map((b) => b.item));
       } catch (err) {
         // Nothing of the group was written (one statement): each item decides on its own.
+        this.stats.failedGroups++;
         this.options.onGroupError?.(err, batch.length);
         results = [];
       }
       // The ones left out go alone, outside the lane, so they do not hold up the next group.
       batch.forEach((b, i) => {
         const r = results[i];
-        if (r !== undefined) b.resolve(r);
-        else this.runOne(b.item).then(b.resolve, b.reject);
+        if (r !== undefined) return b.resolve(r);
+        this.stats.leftOut++;
+        this.runOne(b.item).then(b.resolve, b.reject);
       });
     }
     lane.busy = false;

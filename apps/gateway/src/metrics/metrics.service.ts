@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QueueFactory, ALL_QUEUES } from '#libs/queue';
 import { DatabasePool } from '#libs/database';
+import { CredencialAuthorizer } from '#libs/inbox';
 import { SYSTEM_ACCOUNTS } from '#libs/ledger';
 
 /**
@@ -14,7 +15,11 @@ export class MetricsService {
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly duration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(@Inject(QueueFactory) queues: QueueFactory, @Inject(DatabasePool) database: DatabasePool) {
+  constructor(
+    @Inject(QueueFactory) queues: QueueFactory,
+    @Inject(DatabasePool) database: DatabasePool,
+    @Inject(CredencialAuthorizer) authorizer: CredencialAuthorizer,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pasarela_' });
     this.requests = new Counter({
       name: 'pasarela_http_requests_total',
@@ -76,6 +81,31 @@ export class MetricsService {
         }
       },
     });
+    const statementsSeen = new Map<string, number>();
+    new Counter({
+      name: 'pasarela_credencial_debit_statements_total',
+      help: 'Credencial DEBIT authorization statements: one DEBIT alone, or a group of DEBITs that queued up (failed groups counted apart too)',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        const s = authorizer.debitBatchStats;
+        MetricsService.runningTotal(this, statementsSeen, { kind: 'alone' }, s.alone);
+        MetricsService.runningTotal(this, statementsSeen, { kind: 'group' }, s.groups);
+        MetricsService.runningTotal(this, statementsSeen, { kind: 'group_failed' }, s.failedGroups);
+      },
+    });
+    const itemsSeen = new Map<string, number>();
+    new Counter({
+      name: 'pasarela_credencial_debits_grouped_total',
+      help: 'Credencial DEBITs sent in group statements: authorized there, or left to the one-DEBIT statement (declines, redeliveries, a card twice, failed groups)',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const s = authorizer.debitBatchStats;
+        MetricsService.runningTotal(this, itemsSeen, { result: 'authorized' }, s.grouped - s.leftOut);
+        MetricsService.runningTotal(this, itemsSeen, { result: 'left_out' }, s.leftOut);
+      },
+    });
     new Gauge({
       name: 'pasarela_webhook_conflicts',
       help: 'Webhook redeliveries with a known dedup key and a different payload (each one alerted), by provider and type',
@@ -91,6 +121,14 @@ export class MetricsService {
         }
       },
     });
+  }
+
+  // Counters over the authorizer's own running totals: each scrape adds what happened since the last one.
+  private static runningTotal<L extends string>(counter: Counter<L>, seen: Map<string, number>, labels: Record<L, string>, total: number): void {
+    const key = JSON.stringify(labels);
+    const delta = total - (seen.get(key) ?? 0);
+    if (delta > 0) counter.inc(labels, delta);
+    seen.set(key, total);
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {
