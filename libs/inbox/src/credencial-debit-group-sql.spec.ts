@@ -56,7 +56,8 @@ describe('credencial_debit_authorize_many', () => {
     const account = d.unknownAccount ? `${w.cards[0].account}9` : w.cards[d.card].account;
     const key = `${account}:${d.ref}`;
     return {
-      id: randomUUID(), key, payload: { account_number: account, reference: d.ref, amount: String(d.amount) }, hash: `h:${d.ref}:${d.amount}`,
+      // The payload goes through a jsonb[] parameter: quotes, backslashes, control characters and non-ASCII text must arrive intact.
+      id: randomUUID(), key, payload: { account_number: account, reference: d.ref, amount: String(d.amount), trade_name: 'TIENDA "LA ÑANDÚ" \\ C:\\x\n\t{a,b}', nested: { list: [1, '2', null] } }, hash: `h:${d.ref}:${d.amount}`,
       webhookId: `msg_${d.ref}`, amount: d.amount === null ? null : d.amount.toString(), lockKey: `credencial:${key}`, prefix: `${key}:`,
       ownRef: true, account, emi: d.emi ?? w.cards[d.card].emi, reference: d.ref, currencyLiq: '484', settlement: w.shard, externalRef: `credencial:${key}`,
     };
@@ -88,7 +89,7 @@ describe('credencial_debit_authorize_many', () => {
     const strip = (r: Record<string, unknown> | null) =>
       r ? { ...r, ...('date' in r ? { date: typeof r.date } : {}), ...('emi_account_identifier' in r ? { emi_account_identifier: String(r.emi_account_identifier).slice(2) } : {}) } : r;
     const events = (await pool.query(
-      `select id, dedup_key, status, outcome, response, amount::text, ledger_account_id, ledger_transfer_id is not null as held, applied_at is not null as applied
+      `select id, dedup_key, status, outcome, response, payload - 'account_number' as payload, payload_hash, webhook_id, amount::text, ledger_account_id, ledger_transfer_id is not null as held, applied_at is not null as applied
          from webhook_events where id = any($1::uuid[]) order by dedup_key, id`,
       [vs.map((v) => v.id)],
     )).rows.map((e) => ({ ...e, id: name.get(e.id) ?? 'other', ledger_account_id: name.get(e.ledger_account_id) ?? e.ledger_account_id, response: strip(e.response) }));
@@ -167,6 +168,7 @@ describe('credencial_debit_authorize_many', () => {
     expect(sa.answers[6]).toEqual({ duplicate: true });
     expect(sa.answers[10]).toEqual({ duplicate: true });
     expect(sa.answers.filter((x) => x && x.code === -1)).toHaveLength(4);
+    expect(sa.events.find((e) => e.id === 'event0')?.payload).toEqual({ reference: 't1', amount: '1250', trade_name: va[0].payload.trade_name, nested: { list: [1, '2', null] } });
   });
 
   it('writes nothing at all when one of its writes fails', async () => {
