@@ -56,23 +56,28 @@ function profileDir(): string | undefined {
   return i >= 0 ? path.resolve(process.argv[i + 1] ?? 'profiles') : undefined;
 }
 
-/** CPU seconds (user + system) a process has used so far; Linux /proc, 0 elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
+/** CPU seconds (user + system) a process has used so far; with `reaped`, also its exited children's. Linux /proc, 0 elsewhere. */
+function cpuSeconds(pid: number | undefined, reaped = false): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    const own = Number(fields[11]) + Number(fields[12]); // utime, stime in clock ticks (USER_HZ = 100)
+    return (own + (reaped ? Number(fields[13]) + Number(fields[14]) : 0)) / 100; // cutime, cstime: children waited for
   } catch {
     return 0;
   }
 }
 
-/** CPU seconds used so far by every process whose command name is `comm` (e.g. all Postgres backends). */
+/**
+ * CPU seconds used so far by every process whose command name is `comm` (e.g. all Postgres backends), and by
+ * their exited children (a backend or autovacuum worker that exits mid-phase moves into the postmaster's
+ * reaped-children time, so the sum never goes back).
+ */
 function cpuSecondsOf(comm: string): number {
   let total = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) total += cpuSeconds(Number(pid));
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) total += cpuSeconds(Number(pid), true);
     } catch {
       // gone meanwhile
     }
