@@ -17,7 +17,7 @@ import {
 import { cardTransactionKey, dedupKey, hasOwnReference, payloadHash } from './inbox.dedup.js';
 import { InboxRepository, inTransaction, type NewWebhookEvent } from './inbox.repository.js';
 import { credencialSettlementCode, credencialSettlementShard, type WebhookType } from './inbox.types.js';
-import { DebitBatcher } from './debit-batcher.js';
+import { DebitBatcher, type DebitBatchStats } from './debit-batcher.js';
 import { ProviderLinksRepository } from './provider-links.repository.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
 
@@ -65,6 +65,7 @@ interface AuthorizeRow {
 }
 
 const ZERO = Money.ofCentavos(0n);
+const NO_BATCHING: Readonly<DebitBatchStats> = Object.freeze({ alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 });
 
 /**
  * Credencial's synchronous webhooks. DEBIT is authorized as a ledger hold (available balance checked under
@@ -137,8 +138,8 @@ export class CredencialAuthorizer {
   }
 
   /** How DEBITs were authorized since start (for /metrics); all zero when batching is off. */
-  get debitBatchStats(): DebitBatcher<DebitValues, AuthorizeRow>['stats'] {
-    return this.debits?.stats ?? { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
+  get debitBatchStats(): Readonly<DebitBatchStats> {
+    return this.debits?.stats ?? NO_BATCHING;
   }
 
   private async authorizeOne(values: DebitValues): Promise<AuthorizeRow> {

@@ -9,10 +9,18 @@
  * The group statement may leave items out (`undefined`): those, and every item of a group that failed, run
  * alone through `runOne`, which is the one decision for all outcomes; its errors reach the item's caller.
  */
+/** Since start: statements of one item, group statements (and failed ones), items sent in groups and left out of them. */
+export interface DebitBatchStats {
+  alone: number;
+  groups: number;
+  failedGroups: number;
+  grouped: number;
+  leftOut: number;
+}
+
 export class DebitBatcher<T, R> {
   private readonly lanes: Array<{ busy: boolean; queue: Array<Waiting<T, R>> }>;
-  /** Since start: statements of one item, group statements (and failed ones), items sent in groups and left out of them. */
-  readonly stats = { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
+  readonly stats: DebitBatchStats = { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
 
   private readonly runOne: (item: T) => Promise<R>;
 
