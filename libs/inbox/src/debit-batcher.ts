@@ -1,3 +1,12 @@
+/** Since start: statements of one item, group statements (and failed ones), items sent in groups and left out of them. */
+export interface DebitBatchStats {
+  alone: number;
+  groups: number;
+  failedGroups: number;
+  grouped: number;
+  leftOut: number;
+}
+
 /**
  * Natural batching of DEBIT authorizations, in lanes. Each item has a lane (the gateway picks it from the
  * settlement shard, so two lanes never lock the same shard or card rows), and a lane runs one statement at a
@@ -9,15 +18,6 @@
  * The group statement may leave items out (`undefined`): those, and every item of a group that failed, run
  * alone through `runOne`, which is the one decision for all outcomes; its errors reach the item's caller.
  */
-/** Since start: statements of one item, group statements (and failed ones), items sent in groups and left out of them. */
-export interface DebitBatchStats {
-  alone: number;
-  groups: number;
-  failedGroups: number;
-  grouped: number;
-  leftOut: number;
-}
-
 export class DebitBatcher<T, R> {
   private readonly lanes: Array<{ busy: boolean; queue: Array<Waiting<T, R>> }>;
   readonly stats: DebitBatchStats = { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
