@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DatabasePool } from '#libs/database';
 import { Clabe } from '#libs/domain';
 import { loadConfig } from '#libs/config';
-import { WebhookApplier } from '#libs/inbox';
+import { InboxRepository, payloadHash, WEBHOOK_GROUP_JOB, WebhookApplier } from '#libs/inbox';
 import { LedgerService, SYSTEM_ACCOUNTS } from '#libs/ledger';
 import { QueueFactory, QueueName } from '#libs/queue';
 import { createWorkerApp } from '../apps/worker/src/worker.app.js';
@@ -156,6 +156,64 @@ describe('provider webhooks (e2e)', () => {
       expect((await ledger.balances(account)).posted).toBe(15_025n);
       expect(gw.logs()).toContain('webhook_dedup_conflict');
     });
+
+    it('concurrent SPEI INs are persisted in groups and applied through group jobs, each exactly once; redeliveries find their original', async () => {
+      // 30 CLABEs, three transfers each, and a redelivery (new webhook-id) of every first transfer, all at once.
+      const accounts = await Promise.all(Array.from({ length: 30 }, () => fundedAccount(ledger, 0n)));
+      const clabes = await Promise.all(accounts.map((a) => linkClabe(a)));
+      const sends = clabes.flatMap((clabe, i) => {
+        const transfers = [1, 2, 3].map((k) => ({ clabe, reference: `GRP${i}T${k}R${randomInt(1e6, 9e6)}`, amount: `${k}.${String(i).padStart(2, '0')}` }));
+        return [...transfers.map((body) => ({ i, body })), { i, body: transfers[0] }];
+      });
+      const jobs = watchEnqueues(gw);
+      const answers = await Promise.all(sends.map((s) => sendWebhook(gw, '/webhooks/stp/spei-in', s.body)));
+      const enqueues = jobs.stop();
+      expect(answers.map((a) => a.status)).toEqual(sends.map(() => 200));
+      const ids = new Map<string, string[]>();
+      sends.forEach((s, k) => ids.set(s.body.reference, [...(ids.get(s.body.reference) ?? []), answers[k].body.event_id]));
+      // A transfer and its redelivery: one event, one of the two answers a duplicate.
+      for (const [ref, evs] of ids) expect({ ref, same: new Set(evs).size }).toEqual({ ref, same: 1 });
+      expect(answers.filter((a) => a.body.duplicate).length).toBe(30);
+      const events = [...new Set(answers.map((a) => a.body.event_id as string))];
+      expect(events).toHaveLength(90);
+      // Fewer jobs than events: the rows of a group share one.
+      expect(enqueues).toBeLessThan(90);
+      for (const id of events) expect(await settled(gw, id)).toMatchObject({ status: 'APPLIED', outcome: 'credited' });
+      for (const [i, account] of accounts.entries()) expect((await ledger.balances(account)).posted).toBe(600n + 3n * BigInt(i));
+      // One row per transfer, every row credited exactly once.
+      const rows = (await db.query(`select count(*)::int as n from webhook_events where type = 'spei_in' and dedup_key = any($1::text[])`, [sends.map((s) => `${s.body.clabe}:${s.body.reference}`)])).rows;
+      expect(rows[0].n).toBe(90);
+      const credits = (await db.query(`select count(*)::int as n from ledger_transfers where idempotency_key = any($1::text[])`, [events.map((id) => `wh:${id}`)])).rows[0].n;
+      expect(credits).toBe(90);
+      // The group jobs carry the row ids only, and between them cover rows of several groups.
+      const queue = gw.app.get(QueueFactory).queue(QueueName.Webhooks);
+      const groupJobs = (await queue.getJobs(['completed'])).filter((j) => j.name === WEBHOOK_GROUP_JOB && (j.data as { eventIds: string[] }).eventIds.some((id) => events.includes(id)));
+      expect(groupJobs.length).toBeGreaterThan(0);
+      for (const j of groupJobs) expect(Object.keys(j.data)).toEqual(['eventIds']);
+      expect(groupJobs.flatMap((j) => (j.data as { eventIds: string[] }).eventIds).filter((id) => events.includes(id)).length).toBeGreaterThan(1);
+      const metrics = (await call(gw, 'GET', '/metrics')).text;
+      expect(Number(/^pasarela_webhook_intake_statements_total\{kind="group"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('a row of a group job that fails goes to its own job (retries, dead letter) while the group\'s other rows are applied', async () => {
+      const good = await Promise.all([1, 2, 3].map(() => fundedAccount(ledger, 0n)));
+      const usd = await ledger.createAccount({ code: `test:wh:usd:${randomUUID()}`, type: 'liability', currency: 'USD' });
+      const clabes = [...(await Promise.all(good.map((a) => linkClabe(a)))), await linkClabe(usd.id)];
+      // Rows as a group statement writes them, with no job yet; then the group's job.
+      const bodies = clabes.map((clabe, k) => ({ clabe, reference: `GJOB${k}R${randomInt(1e7, 9e7)}`, amount: '7.00' }));
+      const found = await gw.app.get(InboxRepository).insertOrFindMany(bodies.map((b) => ({
+        provider: 'stp', type: 'spei_in', dedupKey: `${b.clabe}:${b.reference}`, payload: b, payloadHash: payloadHash(b), amount: 700n,
+      })));
+      const ids = found.map((f) => f!.row.id);
+      const queue = gw.app.get(QueueFactory).queue(QueueName.Webhooks);
+      await queue.add(WEBHOOK_GROUP_JOB, { eventIds: ids }, { jobId: `group-${ids[0]}`, attempts: 3 });
+      const results = await Promise.all(ids.map((id) => settled(gw, id)));
+      expect(results.slice(0, 3).map((r) => [r.status, r.outcome])).toEqual([['APPLIED', 'credited'], ['APPLIED', 'credited'], ['APPLIED', 'credited']]);
+      for (const a of good) expect((await ledger.balances(a)).posted).toBe(700n);
+      // The USD row failed in the batch, then alone, then in the job of its own id: a permanent error, FAILED.
+      expect(results[3]).toMatchObject({ status: 'FAILED', last_error: expect.stringMatching(/currency/) });
+      expect((await queue.getJob(ids[3]))?.name).toBe('spei_in');
+    }, 30_000);
 
     it('SPEI IN to an unknown CLABE credits suspense and is surfaced by outcome', async () => {
       const before = (await ledger.balances(SYSTEM_ACCOUNTS.suspense.id)).posted;

@@ -101,6 +101,10 @@ export class AppConfig {
   readonly debitAuthorizeBatch!: number;
   /** DEBIT authorization statements the gateway runs at once when batching (one per lane of settlement shards). */
   readonly debitAuthorizeLanes!: number;
+  /** Most STP SPEI IN deliveries the gateway persists in one statement (and enqueues as one job) when they queue up (1: each on its own). */
+  readonly webhookIntakeBatch!: number;
+  /** SPEI IN intake statements the gateway runs at once when batching (one per lane of dedup keys). */
+  readonly webhookIntakeLanes!: number;
   /** Tries of a webhook job before its inbox row is dead-lettered (FAILED), and the first backoff (doubles each time). */
   readonly webhookJobAttempts!: number;
   readonly webhookJobBackoffMs!: number;
@@ -411,6 +415,8 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     debitSettleIntervalMs: r.int('DEBIT_SETTLE_INTERVAL_MS', 250, 10, 60_000),
     debitAuthorizeBatch: r.int('DEBIT_AUTHORIZE_BATCH', 64, 1, 1000),
     debitAuthorizeLanes: r.int('DEBIT_AUTHORIZE_LANES', 3, 1, 64),
+    webhookIntakeBatch: r.int('WEBHOOK_INTAKE_BATCH', 64, 1, 1000),
+    webhookIntakeLanes: r.int('WEBHOOK_INTAKE_LANES', 2, 1, 64),
     webhookJobAttempts: r.int('WEBHOOK_JOB_ATTEMPTS', 8, 1, 50),
     webhookJobBackoffMs: r.int('WEBHOOK_JOB_BACKOFF_MS', 500, 10, 600_000),
     idempotencyHashKey: idempotencyHashKey(r, nodeEnv === 'production'),

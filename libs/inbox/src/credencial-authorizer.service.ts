@@ -17,7 +17,7 @@ import {
 import { cardTransactionKey, dedupKey, hasOwnReference, payloadHash } from './inbox.dedup.js';
 import { InboxRepository, inTransaction, type NewWebhookEvent } from './inbox.repository.js';
 import { credencialSettlementCode, credencialSettlementShard, type WebhookType } from './inbox.types.js';
-import { DebitBatcher, type DebitBatchStats } from './debit-batcher.js';
+import { GroupBatcher, type GroupBatchStats } from './group-batcher.js';
 import { ProviderLinksRepository } from './provider-links.repository.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
 
@@ -65,7 +65,7 @@ interface AuthorizeRow {
 }
 
 const ZERO = Money.ofCentavos(0n);
-const NO_BATCHING: Readonly<DebitBatchStats> = Object.freeze({ alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 });
+const NO_BATCHING: Readonly<GroupBatchStats> = Object.freeze({ alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 });
 
 /**
  * Credencial's synchronous webhooks. DEBIT is authorized as a ledger hold (available balance checked under
@@ -77,7 +77,7 @@ const NO_BATCHING: Readonly<DebitBatchStats> = Object.freeze({ alone: 0, groups:
 export class CredencialAuthorizer {
   private readonly settlementIds = new Map<string, string>();
   private readonly log = new Logger('CredencialAuthorizer');
-  private readonly debits?: DebitBatcher<DebitValues, AuthorizeRow>;
+  private readonly debits?: GroupBatcher<DebitValues, AuthorizeRow>;
 
   constructor(
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
@@ -87,7 +87,7 @@ export class CredencialAuthorizer {
     @Inject(AppConfig) config: AppConfig,
   ) {
     if (config.debitAuthorizeBatch > 1) {
-      this.debits = new DebitBatcher<DebitValues, AuthorizeRow>((values) => this.authorizeOne(values), (group) => this.authorizeGroup(group), {
+      this.debits = new GroupBatcher<DebitValues, AuthorizeRow>((values) => this.authorizeOne(values), (group) => this.authorizeGroup(group), {
         // One statement per lane, the lane picked by settlement shard: two lanes never wait on each other's
         // shard or card rows (a card's shard is fixed).
         lanes: config.debitAuthorizeLanes,
@@ -138,7 +138,7 @@ export class CredencialAuthorizer {
   }
 
   /** How DEBITs were authorized since start (for /metrics); all zero when batching is off. */
-  get debitBatchStats(): Readonly<DebitBatchStats> {
+  get debitBatchStats(): Readonly<GroupBatchStats> {
     return this.debits?.stats ?? NO_BATCHING;
   }
 

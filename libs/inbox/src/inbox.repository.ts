@@ -9,6 +9,7 @@ type Row = Record<string, any>;
 
 const COLUMNS = `id, provider, type, dedup_key, payload, payload_hash, webhook_id, status, outcome, response, amount, reversed_amount,
   ledger_account_id, ledger_transfer_id, attempts, last_error, conflict_count, last_conflict_at, received_at, applied_at, updated_at`;
+const COLUMN_NAMES = COLUMNS.split(',').map((c) => c.trim());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toEvent(r: Row): WebhookEventRecord {
@@ -127,6 +128,52 @@ export class InboxRepository {
       values: [e.provider, e.type, e.dedupKey, e.payload, e.payloadHash, e.webhookId ?? null, e.status ?? 'PENDING', e.amount?.toString() ?? null, e.outcome ?? null, e.response === undefined ? null : JSON.stringify(e.response)],
     });
     return rows[0] ? { row: toEvent(rows[0]), inserted: rows[0].inserted === true } : { row: null, inserted: false };
+  }
+
+  /**
+   * `insertOrFind` for many PENDING events in one statement (and one commit): for each, its row and whether this
+   * call created it, in the order given. The keys must be distinct (the caller leaves repeats for later). As in
+   * `insertOrFind`, a key that exists already is found by a plain read (one index probe per key, so a generic
+   * plan cannot turn it into a scan) and not inserted, so the group never waits on a worker holding that row;
+   * `undefined` for a key a concurrent insert committed after this statement's snapshot (the caller retries it
+   * alone). An inserted row's payload is the one given: it is not sent back.
+   */
+  async insertOrFindMany(events: readonly NewWebhookEvent[], db: Queryable = this.database.pool): Promise<Array<{ row: WebhookEventRecord; inserted: boolean } | undefined>> {
+    if (events.length === 0) return [];
+    const { rows } = await db.query({
+      name: 'inbox_insert_or_find_many',
+      text: `with v as (
+               select * from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::bigint[])
+                 with ordinality as v(provider, type, dedup_key, payload, payload_hash, webhook_id, amount, ord)),
+             existing as (
+               select v.ord, w.* from v cross join lateral (
+                 select ${COLUMNS} from webhook_events w where w.provider = v.provider and w.type = v.type and w.dedup_key = v.dedup_key limit 1) w),
+             ins as (
+               insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount)
+               select v.provider, v.type, v.dedup_key, v.payload, v.payload_hash, v.webhook_id, 'PENDING', v.amount
+                 from v where not exists (select 1 from existing x where x.ord = v.ord) order by v.ord
+               on conflict (provider, type, dedup_key) do nothing
+               returning ${COLUMN_NAMES.filter((c) => c !== 'payload').join(', ')})
+             select true as inserted, v.ord, ${COLUMN_NAMES.map((c) => (c === 'payload' ? 'null::jsonb as payload' : `ins.${c}`)).join(', ')}
+               from ins join v on v.provider = ins.provider and v.type = ins.type and v.dedup_key = ins.dedup_key
+             union all
+             select false as inserted, existing.ord, ${COLUMN_NAMES.map((c) => `existing.${c}`).join(', ')} from existing`,
+      values: [
+        events.map((e) => e.provider),
+        events.map((e) => e.type),
+        events.map((e) => e.dedupKey),
+        events.map((e) => e.payload),
+        events.map((e) => e.payloadHash),
+        events.map((e) => e.webhookId ?? null),
+        events.map((e) => e.amount?.toString() ?? null),
+      ],
+    });
+    const out: Array<{ row: WebhookEventRecord; inserted: boolean } | undefined> = events.map(() => undefined);
+    for (const r of rows) {
+      const i = Number(r.ord) - 1;
+      out[i] = { row: toEvent(r.inserted ? { ...r, payload: events[i].payload } : r), inserted: r.inserted === true };
+    }
+    return out;
   }
 
   async findByKey(provider: WebhookProvider, type: WebhookType, dedupKey: string, db: Queryable = this.database.pool, lock = false): Promise<WebhookEventRecord | null> {

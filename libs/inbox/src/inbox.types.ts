@@ -33,6 +33,12 @@ export interface WebhookJobData {
   eventId: string;
 }
 
+/** The job of SPEI IN rows the gateway persisted in one statement: their ids and nothing else. */
+export const WEBHOOK_GROUP_JOB = 'spei_in_group';
+export interface WebhookGroupJobData {
+  eventIds: string[];
+}
+
 export interface WebhookEventRecord {
   id: string;
   provider: WebhookProvider;

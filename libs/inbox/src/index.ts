@@ -1,4 +1,5 @@
 export * from './webhook-verifier.js';
+export type { GroupBatchStats } from './group-batcher.js';
 export * from './inbox.types.js';
 export * from './inbox.dedup.js';
 export * from './webhook-shape.js';

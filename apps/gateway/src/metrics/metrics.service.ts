@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QueueFactory, ALL_QUEUES } from '#libs/queue';
 import { DatabasePool } from '#libs/database';
-import { CredencialAuthorizer } from '#libs/inbox';
+import { CredencialAuthorizer, WebhookIntakeService } from '#libs/inbox';
 import { SYSTEM_ACCOUNTS } from '#libs/ledger';
 
 /**
@@ -19,6 +19,7 @@ export class MetricsService {
     @Inject(QueueFactory) queues: QueueFactory,
     @Inject(DatabasePool) database: DatabasePool,
     @Inject(CredencialAuthorizer) authorizer: CredencialAuthorizer,
+    @Inject(WebhookIntakeService) intake: WebhookIntakeService,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pasarela_' });
     this.requests = new Counter({
@@ -104,6 +105,19 @@ export class MetricsService {
         const s = authorizer.debitBatchStats;
         MetricsService.runningTotal(this, itemsSeen, { result: 'authorized' }, s.grouped - s.leftOut);
         MetricsService.runningTotal(this, itemsSeen, { result: 'left_out' }, s.leftOut);
+      },
+    });
+    const intakeSeen = new Map<string, number>();
+    new Counter({
+      name: 'pasarela_webhook_intake_statements_total',
+      help: 'Statements persisting STP SPEI IN deliveries: one delivery alone, or a group of deliveries that queued up (failed groups counted apart too)',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        const s = intake.intakeBatchStats;
+        MetricsService.runningTotal(this, intakeSeen, { kind: 'alone' }, s.alone);
+        MetricsService.runningTotal(this, intakeSeen, { kind: 'group' }, s.groups);
+        MetricsService.runningTotal(this, intakeSeen, { kind: 'group_failed' }, s.failedGroups);
       },
     });
     new Gauge({

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DomainError } from '#libs/domain';
-import { InboxRepository, WebhookApplier, type ApplyResult, type WebhookJobData } from '#libs/inbox';
+import { InboxRepository, WEBHOOK_GROUP_JOB, WebhookApplier, WebhookIntakeService, type ApplyResult, type WebhookGroupJobData, type WebhookJobData } from '#libs/inbox';
+import { AppConfig } from '#libs/config';
 import { QueueName } from '#libs/queue';
 import { JobProcessor } from '../job-processor.js';
 import { WORKER_LOGGER } from '../worker.tokens.js';
@@ -22,9 +23,13 @@ const BATCH_WAIT_MS = 4;
  * currency mismatch…) fail the row at once; others retry with backoff and the last attempt marks it FAILED
  * (the dead letter, replayable through the API). SPEI IN jobs are grouped into batches (one transaction and
  * one stp:settlement lock per batch); a batch that fails falls back to applying its rows one by one.
+ *
+ * A `spei_in_group` job (rows the gateway persisted in one statement) joins the same batches; a row of it that
+ * fails is handed to its own job, after the first backoff, so its retries and dead letter are the one-row
+ * path's and the group's other rows are not retried with it.
  */
 @Injectable()
-export class WebhookProcessor extends JobProcessor<WebhookJobData, ApplyResult | undefined> {
+export class WebhookProcessor extends JobProcessor<WebhookJobData | WebhookGroupJobData, ApplyResult | undefined> {
   readonly queue = QueueName.Webhooks;
   override readonly concurrency = 200;
   private batch: Waiter[] = [];
@@ -33,13 +38,16 @@ export class WebhookProcessor extends JobProcessor<WebhookJobData, ApplyResult |
   constructor(
     @Inject(WebhookApplier) private readonly applier: WebhookApplier,
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
+    @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly log: Logger,
   ) {
     super();
   }
 
-  async process(job: Job<WebhookJobData, ApplyResult | undefined>): Promise<ApplyResult | undefined> {
-    const id = job.data?.eventId;
+  async process(job: Job<WebhookJobData | WebhookGroupJobData, ApplyResult | undefined>): Promise<ApplyResult | undefined> {
+    if (job.name === WEBHOOK_GROUP_JOB) return this.processGroup(job as Job<WebhookGroupJobData>);
+    const id = (job.data as WebhookJobData | undefined)?.eventId;
     if (typeof id !== 'string') throw new UnrecoverableError('job without eventId');
     try {
       return job.name === 'spei_in' ? await this.batched(id) : await this.applier.apply(id);
@@ -52,6 +60,22 @@ export class WebhookProcessor extends JobProcessor<WebhookJobData, ApplyResult |
       if (permanent) throw new UnrecoverableError(message);
       throw err;
     }
+  }
+
+  /** Rows already applied (a retried group) are skipped by the batch; the ones that fail get their own job. */
+  private async processGroup(job: Job<WebhookGroupJobData>): Promise<undefined> {
+    const ids = job.data?.eventIds;
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new UnrecoverableError('group job without eventIds');
+    const settled = await Promise.allSettled(ids.map((id) => this.batched(id)));
+    for (const [i, r] of settled.entries()) {
+      if (r.status === 'fulfilled') continue;
+      const err = r.reason as Error;
+      this.log.warn({ event_id: ids[i], group_job: job.id, err: err?.message ?? String(err) }, 'webhook of a group failed; it gets its own job');
+      // Its own id, so the sweeper sees that job waiting and leaves the row to it. If the queue is down the group
+      // job fails and is retried (its applied rows are skipped); the sweeper is the backstop.
+      if (!(await this.intake.enqueue({ id: ids[i], type: 'spei_in' }, ids[i], this.config.webhookJobBackoffMs))) throw new Error(`could not hand webhook ${ids[i]} to its own job`);
+    }
+    return undefined;
   }
 
   private batched(id: string): Promise<ApplyResult | undefined> {

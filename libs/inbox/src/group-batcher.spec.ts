@@ -1,4 +1,4 @@
-import { DebitBatcher } from './debit-batcher.js';
+import { GroupBatcher } from './group-batcher.js';
 
 /** A statement the test finishes by hand. */
 function deferred<T>() {
@@ -13,12 +13,12 @@ function deferred<T>() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('DebitBatcher', () => {
+describe('GroupBatcher', () => {
   function harness(options: { lanes: number; maxBatch: number }) {
     const ones: Array<{ item: number; d: ReturnType<typeof deferred<string>> }> = [];
     const groups: Array<{ items: number[]; d: ReturnType<typeof deferred<Array<string | undefined>>> }> = [];
     const errors: Array<{ err: unknown; size: number }> = [];
-    const batcher = new DebitBatcher<number, string>(
+    const batcher = new GroupBatcher<number, string>(
       (item) => {
         const d = deferred<string>();
         ones.push({ item, d });

@@ -1,5 +1,5 @@
 /** Since start: statements of one item, group statements (and failed ones), items sent in groups and left out of them. */
-export interface DebitBatchStats {
+export interface GroupBatchStats {
   alone: number;
   groups: number;
   failedGroups: number;
@@ -8,19 +8,20 @@ export interface DebitBatchStats {
 }
 
 /**
- * Natural batching of DEBIT authorizations, in lanes. Each item has a lane (the gateway picks it from the
- * settlement shard, so two lanes never lock the same shard or card rows), and a lane runs one statement at a
- * time. An item that finds its lane idle runs alone, at once (so an idle gateway adds no wait); items that
- * arrive while their lane is busy wait, and when it frees up it takes up to `maxBatch` of them as one group
- * statement. So under load the per-statement cost (executor start, constraint checks, the commit and its WAL
- * flush, a round trip) is shared by the group, and an item waits at most for the statement ahead of it.
+ * Natural batching of statements, in lanes (DEBIT authorizations, webhook intake). Each item has a lane (the
+ * caller picks it so that two lanes never lock the same rows: for DEBITs the settlement shard, for intake the
+ * dedup key), and a lane runs one statement at a time. An item that finds its lane idle runs alone, at once (so
+ * an idle gateway adds no wait); items that arrive while their lane is busy wait, and when it frees up it takes
+ * up to `maxBatch` of them as one group statement. So under load the per-statement cost (executor start,
+ * constraint checks, the commit and its WAL flush, a round trip) is shared by the group, and an item waits at
+ * most for the statement ahead of it.
  *
  * The group statement may leave items out (`undefined`): those, and every item of a group that failed, run
  * alone through `runOne`, which is the one decision for all outcomes; its errors reach the item's caller.
  */
-export class DebitBatcher<T, R> {
+export class GroupBatcher<T, R> {
   private readonly lanes: Array<{ busy: boolean; queue: Array<Waiting<T, R>> }>;
-  readonly stats: DebitBatchStats = { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
+  readonly stats: GroupBatchStats = { alone: 0, groups: 0, failedGroups: 0, grouped: 0, leftOut: 0 };
 
   private readonly runOne: (item: T) => Promise<R>;
 
