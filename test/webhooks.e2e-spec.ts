@@ -215,6 +215,30 @@ describe('provider webhooks (e2e)', () => {
       expect((await queue.getJob(ids[3]))?.name).toBe('spei_in');
     }, 30_000);
 
+    it('the sweeper leaves the rows of a group job still waiting alone, and gives each its own job once that job is gone', async () => {
+      const account = await fundedAccount(ledger, 0n);
+      const clabe = await linkClabe(account);
+      const bodies = [1, 2].map((k) => ({ clabe, reference: `SWG${k}R${randomInt(1e7, 9e7)}`, amount: '1.00' }));
+      const jobId = `group-${randomUUID()}`;
+      const found = await gw.app.get(InboxRepository).insertOrFindMany(
+        bodies.map((b) => ({ provider: 'stp', type: 'spei_in', dedupKey: `${b.clabe}:${b.reference}`, payload: b, payloadHash: payloadHash(b), amount: 100n })),
+        undefined,
+        jobId,
+      );
+      const ids = found.map((f) => f!.row.id);
+      const queue = gw.app.get(QueueFactory).queue(QueueName.Webhooks);
+      await queue.add(WEBHOOK_GROUP_JOB, { eventIds: ids }, { jobId, delay: 60_000 });
+      // Older than SWEEPER_AGE_MS (1 s) and several sweeper passes (every 300 ms) later: no job of their own.
+      await new Promise((r) => setTimeout(r, 2000));
+      for (const id of ids) expect(await queue.getJob(id)).toBeUndefined();
+      const pending = (await db.query(`select status, job_id from webhook_events where id = any($1::uuid[])`, [ids])).rows;
+      expect(pending).toEqual([{ status: 'PENDING', job_id: jobId }, { status: 'PENDING', job_id: jobId }]);
+      // The group's job is lost (as in a Redis flush): the sweeper enqueues each row, and each is applied once.
+      await (await queue.getJob(jobId))!.remove();
+      for (const id of ids) expect(await settled(gw, id)).toMatchObject({ status: 'APPLIED', outcome: 'credited' });
+      expect((await ledger.balances(account)).posted).toBe(200n);
+    }, 30_000);
+
     it('SPEI IN to an unknown CLABE credits suspense and is surfaced by outcome', async () => {
       const before = (await ledger.balances(SYSTEM_ACCOUNTS.suspense.id)).posted;
       const r = await sendWebhook(gw, '/webhooks/stp/spei-in', { clabe: newClabe(), reference: `UNK${randomInt(1e8, 9e8)}`, amount: 12.5 });

@@ -1,5 +1,5 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AppConfig } from '#libs/config';
 
@@ -51,6 +51,19 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeA
   }
 }
 
+/** Waiting or delayed, or active for less than `ageMs`: someone will still run it. */
+async function stillPending(job: Job, ageMs: number): Promise<boolean> {
+  const state = await job.getState();
+  if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return true;
+  return state === 'active' && Date.now() - (job.processedOn ?? 0) < ageMs;
+}
+
+/** A shared job (of a group of rows) that is still pending in the sense of `stillPending`. */
+export async function groupJobPending(queue: Queue, jobId: string, ageMs: number): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  return job ? stillPending(job, ageMs) : false;
+}
+
 /**
  * The job id to enqueue a stale row under: its own id when it has no job; undefined (leave it) while its job is
  * still waiting or delayed, or active for less than `ageMs`; else (finished, failed, stuck) a new id, the old one
@@ -59,8 +72,6 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeA
 export async function sweepJobId(queue: Queue, rowId: string, ageMs: number): Promise<string | undefined> {
   const job = await queue.getJob(rowId);
   if (!job) return rowId;
-  const state = await job.getState();
-  if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return undefined;
-  if (state === 'active' && Date.now() - (job.processedOn ?? 0) < ageMs) return undefined;
+  if (await stillPending(job, ageMs)) return undefined;
   return `${rowId}:sweep:${Date.now()}`;
 }

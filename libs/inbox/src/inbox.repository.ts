@@ -136,9 +136,10 @@ export class InboxRepository {
    * `insertOrFind`, a key that exists already is found by a plain read (one index probe per key, so a generic
    * plan cannot turn it into a scan) and not inserted, so the group never waits on a worker holding that row;
    * `undefined` for a key a concurrent insert committed after this statement's snapshot (the caller retries it
-   * alone). An inserted row's payload is the one given: it is not sent back.
+   * alone). An inserted row's payload is the one given: it is not sent back. `jobId`, when given, is recorded
+   * on the rows inserted: the id of the one job they will share (so the sweeper can find it).
    */
-  async insertOrFindMany(events: readonly NewWebhookEvent[], db: Queryable = this.database.pool): Promise<Array<{ row: WebhookEventRecord; inserted: boolean } | undefined>> {
+  async insertOrFindMany(events: readonly NewWebhookEvent[], db: Queryable = this.database.pool, jobId?: string): Promise<Array<{ row: WebhookEventRecord; inserted: boolean } | undefined>> {
     if (events.length === 0) return [];
     const { rows } = await db.query({
       name: 'inbox_insert_or_find_many',
@@ -149,8 +150,8 @@ export class InboxRepository {
                select v.ord, w.* from v cross join lateral (
                  select ${COLUMNS} from webhook_events w where w.provider = v.provider and w.type = v.type and w.dedup_key = v.dedup_key limit 1) w),
              ins as (
-               insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount)
-               select v.provider, v.type, v.dedup_key, v.payload, v.payload_hash, v.webhook_id, 'PENDING', v.amount
+               insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount, job_id)
+               select v.provider, v.type, v.dedup_key, v.payload, v.payload_hash, v.webhook_id, 'PENDING', v.amount, $8::text
                  from v where not exists (select 1 from existing x where x.ord = v.ord) order by v.ord
                on conflict (provider, type, dedup_key) do nothing
                returning ${COLUMN_NAMES.filter((c) => c !== 'payload').join(', ')})
@@ -166,6 +167,7 @@ export class InboxRepository {
         events.map((e) => e.payloadHash),
         events.map((e) => e.webhookId ?? null),
         events.map((e) => e.amount?.toString() ?? null),
+        jobId ?? null,
       ],
     });
     const out: Array<{ row: WebhookEventRecord; inserted: boolean } | undefined> = events.map(() => undefined);
@@ -296,14 +298,15 @@ export class InboxRepository {
   }
 
   /** PENDING rows not touched for `olderThanMs`: the sweeper's candidates. */
-  async stalePending(olderThanMs: number, limit: number): Promise<Array<{ id: string; type: WebhookType }>> {
+  /** PENDING rows untouched for `olderThanMs`, oldest first, with the shared job they were enqueued under (if any). */
+  async stalePending(olderThanMs: number, limit: number): Promise<Array<{ id: string; type: WebhookType; jobId: string | null }>> {
     const { rows } = await this.database.query(
-      `select id, type from webhook_events where status = 'PENDING' and received_at < now() - make_interval(secs => $1::double precision / 1000)
+      `select id, type, job_id as "jobId" from webhook_events where status = 'PENDING' and received_at < now() - make_interval(secs => $1::double precision / 1000)
          and updated_at < now() - make_interval(secs => $1::double precision / 1000)
        order by received_at limit $2`,
       [olderThanMs, limit],
     );
-    return rows as Array<{ id: string; type: WebhookType }>;
+    return rows as Array<{ id: string; type: WebhookType; jobId: string | null }>;
   }
 
   async list(filter: EventFilter): Promise<{ items: WebhookEventRecord[]; nextCursor: string | null }> {

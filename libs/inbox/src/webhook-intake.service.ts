@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import { ConflictError } from '#libs/domain';
@@ -122,24 +123,24 @@ export class WebhookIntakeService {
       if (!keys.has(k)) firsts.push(i);
       keys.add(k);
     });
-    const found = await this.inbox.insertOrFindMany(firsts.map((i) => group[i]));
+    // The job's id is chosen before the statement, which records it on the rows it creates.
+    const jobId = `group-${randomUUID()}`;
+    const found = await this.inbox.insertOrFindMany(firsts.map((i) => group[i]), undefined, jobId);
     const out: Array<Found | undefined> = new Array(group.length);
     firsts.forEach((i, j) => (out[i] = found[j]));
-    const created = found.flatMap((f) => (f?.inserted ? [f.row] : []));
-    if (created.length === 1) await this.enqueue(created[0]);
-    else if (created.length > 1) await this.enqueueGroup(created.map((r) => r.id));
+    const created = found.flatMap((f) => (f?.inserted ? [f.row.id] : []));
+    if (created.length > 0) await this.enqueueGroup(jobId, created);
     return out;
   }
 
   /**
-   * One job for SPEI IN rows persisted together (its id from the first row, which is in no other group). The
-   * worker applies them as one batch and hands any row that fails to its own job. A queue outage is logged:
-   * the sweeper recovers the rows.
+   * One job for SPEI IN rows persisted together (`jobId`, recorded on the rows). The worker applies them as one
+   * batch and hands any row that fails to its own job. A queue outage is logged: the sweeper recovers the rows.
    */
-  private async enqueueGroup(eventIds: string[]): Promise<boolean> {
+  private async enqueueGroup(jobId: string, eventIds: string[]): Promise<boolean> {
     try {
       const backoff = { type: 'exponential', delay: this.config.webhookJobBackoffMs };
-      await this.queues.queue<WebhookGroupJobData>(QueueName.Webhooks).add(WEBHOOK_GROUP_JOB, { eventIds }, { jobId: `group-${eventIds[0]}`, attempts: this.config.webhookJobAttempts, backoff });
+      await this.queues.queue<WebhookGroupJobData>(QueueName.Webhooks).add(WEBHOOK_GROUP_JOB, { eventIds }, { jobId, attempts: this.config.webhookJobAttempts, backoff });
       return true;
     } catch (err) {
       this.log.warn({ event_ids: eventIds.length, err: (err as Error).message }, 'could not enqueue a group of webhooks; the sweeper will');

@@ -42,6 +42,7 @@ export function webhookModelFixtures(): WebhookModelFixture[] {
         receivedAt: new Date(),
         appliedAt: null,
         updatedAt: new Date(),
+        jobId: `group-${id}`,
       },
       where: { id },
       update: { status: 'FAILED', lastError: 'fixture' },

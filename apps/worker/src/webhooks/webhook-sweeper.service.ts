@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { InboxRepository, WebhookIntakeService } from '#libs/inbox';
 import { QueueFactory, QueueName } from '#libs/queue';
-import { PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
+import { groupJobPending, PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
 import { WORKER_LOGGER } from '../worker.tokens.js';
 
 /**
  * Nothing waits forever: every SWEEPER_INTERVAL_MS, inbox rows still PENDING after SWEEPER_AGE_MS get a job
  * again when theirs is gone (Redis lost it, or the enqueue after the commit failed), finished, or stuck
- * active (a worker killed mid-run). A job still waiting is left alone. Applying is exactly-once by the row
+ * active (a worker killed mid-run). A job still waiting is left alone, and so is a row whose group's job (rows
+ * persisted in one statement share one) is still waiting. Applying is exactly-once by the row
  * lock and status, so an extra job is harmless.
  */
 @Injectable()
@@ -32,6 +33,8 @@ export class WebhookSweeper extends PeriodicSweeper {
     const queue = this.queues.queue(QueueName.Webhooks);
     let requeued = 0;
     for (const row of rows) {
+      // A row persisted in a group shares its group's job: while that one is waiting (or recently active), so is the row.
+      if (row.jobId && (await groupJobPending(queue, row.jobId, age))) continue;
       const jobId = await sweepJobId(queue, row.id, age);
       if (jobId && (await this.intake.enqueue(row, jobId))) requeued++;
     }
