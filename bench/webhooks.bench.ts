@@ -266,6 +266,25 @@ async function openLoop(ms: number, rate: number, maxInFlight: number, step: () 
   return { calls: latencies.length, ok, errors, seconds: (performance.now() - t0) / 1000, latencies, firstError, late };
 }
 
+/** The gateway's statement counters (`/metrics`), by kind: how many statements ran alone, in groups, failed groups. */
+async function statementCounts(port: number, metric: string): Promise<Record<string, number>> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(new RegExp(`^${metric}\\{kind="([a-z_]+)"\\} (\\d+)$`, 'gm'))) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+/**
+ * "N statements: A alone, G groups answering M (K each on average), F failed" between two readings of
+ * `statementCounts`; `items` answered in all (an item a group left out is answered alone, so counted there).
+ */
+function statementLine(before: Record<string, number>, after: Record<string, number>, items: number): string {
+  const d = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+  const groups = d('group');
+  const grouped = items - d('alone');
+  return `${d('alone') + groups} statements: ${d('alone')} alone, ${groups} groups answering ${grouped}${groups > 0 ? ` (${(grouped / groups).toFixed(1)} each on average)` : ''}, ${d('group_failed')} failed`;
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
@@ -381,9 +400,11 @@ async function main(): Promise<void> {
     const measureFrom: Date = t0rows[0].t;
     const redeliveriesBefore = redeliveries;
     const eventsBefore = events.length;
+    const intakeStatements0 = await statementCounts(port, 'pasarela_webhook_intake_statements_total');
     const cpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const intake = await load(seconds * 1000, SPEI_CONCURRENCY, speiStep);
     const cpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
+    const intakeStatements1 = await statementCounts(port, 'pasarela_webhook_intake_statements_total');
     const sendEnd = performance.now();
     spei.close();
     const accepted = intake.ok / intake.seconds;
@@ -393,6 +414,8 @@ async function main(): Promise<void> {
     );
     if (intake.firstError) console.log(`  first error: ${intake.firstError}`);
     console.log(`  CPU during the load, ms per delivery: ${cpuBreakdown(cpu0, cpu1, intake.ok)} (${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs)`);
+    // Deliveries persisted: every one (a redelivery too) goes through the intake statement; a redelivery in a group with its original goes alone after it.
+    console.log(`  intake: ${statementLine(intakeStatements0, intakeStatements1, intake.ok)}`);
 
     // ---- 2. drain, then the ledger against what was sent ----
     await untilNoSpeiPending();
@@ -483,9 +506,11 @@ async function main(): Promise<void> {
     };
     await load(1000, DEBIT_CONCURRENCY, debitStep);
     codes.clear();
+    const debitStatements0 = await statementCounts(port, 'pasarela_credencial_debit_statements_total');
     const dcpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
     const dcpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
+    const debitStatements1 = await statementCounts(port, 'pasarela_credencial_debit_statements_total');
     const debitRate = debit.calls / debit.seconds;
     console.log(
       `DEBIT: ${debit.calls} answered in ${debit.seconds.toFixed(1)} s = ${debitRate.toFixed(0)}/s (codes ${JSON.stringify(Object.fromEntries(codes))}), ` +
@@ -493,6 +518,7 @@ async function main(): Promise<void> {
     );
     if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
     console.log(`  CPU during the load, ms per DEBIT: ${cpuBreakdown(dcpu0, dcpu1, debit.calls)}`);
+    console.log(`  authorization: ${statementLine(debitStatements0, debitStatements1, debit.calls)}`);
 
     // For context (not the issue's figure): the same DEBITs arriving at a steady rate, as a processor sends them,
     // at half the closed loop's throughput. A closed loop keeps 32 waiting, so its latency is 32 / throughput;
