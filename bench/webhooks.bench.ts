@@ -281,6 +281,7 @@ async function statementCounts(port: number, metric: string): Promise<Record<str
 function statementLine(before: Record<string, number>, after: Record<string, number>, items: number): string {
   const d = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
   const groups = d('group');
+  if (groups + d('alone') === 0) return 'not batched (each one its own statement)';
   const grouped = items - d('alone');
   return `${d('alone') + groups} statements: ${d('alone')} alone, ${groups} groups answering ${grouped}${groups > 0 ? ` (${(grouped / groups).toFixed(1)} each on average)` : ''}, ${d('group_failed')} failed`;
 }
