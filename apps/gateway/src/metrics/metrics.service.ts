@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { QueueFactory, ALL_QUEUES } from '#libs/queue';
 import { DatabasePool } from '#libs/database';
-import { CredencialAuthorizer, WebhookIntakeService } from '#libs/inbox';
+import { CredencialAuthorizer, WebhookIntakeService, type GroupBatchStats } from '#libs/inbox';
 import { SYSTEM_ACCOUNTS } from '#libs/ledger';
 
 /**
@@ -82,19 +82,11 @@ export class MetricsService {
         }
       },
     });
-    const statementsSeen = new Map<string, number>();
-    new Counter({
-      name: 'pasarela_credencial_debit_statements_total',
-      help: 'Credencial DEBIT authorization statements: one DEBIT alone, or a group of DEBITs that queued up (failed groups counted apart too)',
-      labelNames: ['kind'],
-      registers: [this.registry],
-      collect() {
-        const s = authorizer.debitBatchStats;
-        MetricsService.runningTotal(this, statementsSeen, { kind: 'alone' }, s.alone);
-        MetricsService.runningTotal(this, statementsSeen, { kind: 'group' }, s.groups);
-        MetricsService.runningTotal(this, statementsSeen, { kind: 'group_failed' }, s.failedGroups);
-      },
-    });
+    this.statementsCounter(
+      'pasarela_credencial_debit_statements_total',
+      'Credencial DEBIT authorization statements: one DEBIT alone, or a group of DEBITs that queued up (failed groups counted apart too)',
+      () => authorizer.debitBatchStats,
+    );
     const itemsSeen = new Map<string, number>();
     new Counter({
       name: 'pasarela_credencial_debits_grouped_total',
@@ -107,19 +99,11 @@ export class MetricsService {
         MetricsService.runningTotal(this, itemsSeen, { result: 'left_out' }, s.leftOut);
       },
     });
-    const intakeSeen = new Map<string, number>();
-    new Counter({
-      name: 'pasarela_webhook_intake_statements_total',
-      help: 'Statements persisting STP SPEI IN deliveries: one delivery alone, or a group of deliveries that queued up (failed groups counted apart too)',
-      labelNames: ['kind'],
-      registers: [this.registry],
-      collect() {
-        const s = intake.intakeBatchStats;
-        MetricsService.runningTotal(this, intakeSeen, { kind: 'alone' }, s.alone);
-        MetricsService.runningTotal(this, intakeSeen, { kind: 'group' }, s.groups);
-        MetricsService.runningTotal(this, intakeSeen, { kind: 'group_failed' }, s.failedGroups);
-      },
-    });
+    this.statementsCounter(
+      'pasarela_webhook_intake_statements_total',
+      'Statements persisting STP SPEI IN deliveries: one delivery alone, or a group of deliveries that queued up (failed groups counted apart too)',
+      () => intake.intakeBatchStats,
+    );
     new Gauge({
       name: 'pasarela_webhook_conflicts',
       help: 'Webhook redeliveries with a known dedup key and a different payload (each one alerted), by provider and type',
@@ -138,6 +122,23 @@ export class MetricsService {
   }
 
   // Counters over the authorizer's own running totals: each scrape adds what happened since the last one.
+  /** A `{kind=alone|group|group_failed}` counter of a GroupBatcher's statements, read from its running totals. */
+  private statementsCounter(name: string, help: string, stats: () => Readonly<GroupBatchStats>): void {
+    const seen = new Map<string, number>();
+    new Counter({
+      name,
+      help,
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        const s = stats();
+        MetricsService.runningTotal(this, seen, { kind: 'alone' }, s.alone);
+        MetricsService.runningTotal(this, seen, { kind: 'group' }, s.groups);
+        MetricsService.runningTotal(this, seen, { kind: 'group_failed' }, s.failedGroups);
+      },
+    });
+  }
+
   private static runningTotal<L extends string>(counter: Counter<L>, seen: Map<string, number>, labels: Record<L, string>, total: number): void {
     const key = JSON.stringify(labels);
     const delta = total - (seen.get(key) ?? 0);
