@@ -137,28 +137,26 @@ export class WebhookIntakeService {
    * One job for SPEI IN rows persisted together (`jobId`, recorded on the rows). The worker applies them as one
    * batch and hands any row that fails to its own job. A queue outage is logged: the sweeper recovers the rows.
    */
-  private async enqueueGroup(jobId: string, eventIds: string[]): Promise<boolean> {
-    try {
-      const backoff = { type: 'exponential', delay: this.config.webhookJobBackoffMs };
-      await this.queues.queue<WebhookGroupJobData>(QueueName.Webhooks).add(WEBHOOK_GROUP_JOB, { eventIds }, { jobId, attempts: this.config.webhookJobAttempts, backoff });
-      return true;
-    } catch (err) {
-      this.log.warn({ event_ids: eventIds.length, err: (err as Error).message }, 'could not enqueue a group of webhooks; the sweeper will');
-      return false;
-    }
+  private enqueueGroup(jobId: string, eventIds: string[]): Promise<boolean> {
+    return this.add<WebhookGroupJobData>(WEBHOOK_GROUP_JOB, { eventIds }, jobId, undefined, { event_ids: eventIds.length });
   }
 
   /**
    * Adds the job (jobId = inbox id, so adding twice is a no-op), after `delayMs` if given. A queue outage is
    * logged: the sweeper recovers the row.
    */
-  async enqueue(event: Pick<WebhookEventRecord, 'id' | 'type'>, jobId: string = event.id, delayMs?: number): Promise<boolean> {
+  enqueue(event: Pick<WebhookEventRecord, 'id' | 'type'>, jobId: string = event.id, delayMs?: number): Promise<boolean> {
+    return this.add<WebhookJobData>(event.type, { eventId: event.id }, jobId, delayMs, { event_id: event.id });
+  }
+
+  /** A webhooks job with the configured retries and backoff; false (and a warning) when the queue refuses it. */
+  private async add<D>(name: string, data: D, jobId: string, delayMs: number | undefined, logged: Record<string, unknown>): Promise<boolean> {
     try {
       const backoff = { type: 'exponential', delay: this.config.webhookJobBackoffMs };
-      await this.queues.queue<WebhookJobData>(QueueName.Webhooks).add(event.type, { eventId: event.id }, { jobId, attempts: this.config.webhookJobAttempts, backoff, ...(delayMs ? { delay: delayMs } : {}) });
+      await this.queues.queue<D>(QueueName.Webhooks).add(name, data, { jobId, attempts: this.config.webhookJobAttempts, backoff, ...(delayMs ? { delay: delayMs } : {}) });
       return true;
     } catch (err) {
-      this.log.warn({ event_id: event.id, err: (err as Error).message }, 'could not enqueue webhook; the sweeper will');
+      this.log.warn({ ...logged, err: (err as Error).message }, 'could not enqueue webhook; the sweeper will');
       return false;
     }
   }
