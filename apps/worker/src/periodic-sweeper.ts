@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '#libs/config';
 
 /**
- * A sweeper: every `intervalMs` (SWEEPER_INTERVAL_MS unless a subclass says otherwise), one pass (never two at
- * once) over rows left behind. Timer unref'd; at shutdown the timer stops and a pass in flight is waited for
- * (`stopping` tells a long pass to end early); a failed pass is logged and the next one tries again.
+ * A sweeper: a pass `intervalMs` (SWEEPER_INTERVAL_MS unless a subclass says otherwise) after the last one
+ * ended, or sooner when `nextDelayMs` says so (never two passes at once). Timer unref'd; at shutdown the timer
+ * stops and a pass in flight is waited for (`stopping` tells a long pass to end early); a failed pass is logged
+ * and the next one tries again.
  */
 export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -26,15 +27,27 @@ export abstract class PeriodicSweeper implements OnApplicationBootstrap, BeforeA
     return this.config.sweeperIntervalMs;
   }
 
+  /** The wait before the next pass, given how many rows the last one handled: `intervalMs` unless overridden. */
+  protected nextDelayMs(_handled: number): number {
+    return this.intervalMs;
+  }
+
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
-    this.timer.unref();
+    this.schedule(this.intervalMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      void this.sweep().then((handled) => this.schedule(this.nextDelayMs(handled)));
+    }, ms);
+    this.timer.unref();
   }
 
   async sweep(): Promise<number> {
