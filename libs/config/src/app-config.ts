@@ -95,7 +95,7 @@ export class AppConfig {
   /** How often the worker's sweeper looks for inbox rows left PENDING, and how old they must be. */
   readonly sweeperIntervalMs!: number;
   readonly sweeperAgeMs!: number;
-  /** How often the worker settles authorized card debits (their holds posted in batches). */
+  /** How often an idle worker looks for authorized card debits to settle (while it finds some, every 20 ms). */
   readonly debitSettleIntervalMs!: number;
   /** Most Credencial DEBITs the gateway authorizes in one statement when they queue up (1: each on its own). */
   readonly debitAuthorizeBatch!: number;
