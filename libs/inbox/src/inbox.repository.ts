@@ -297,8 +297,7 @@ export class InboxRepository {
     return rows[0] ? toEvent(rows[0]) : this.get(id);
   }
 
-  /** PENDING rows not touched for `olderThanMs`: the sweeper's candidates. */
-  /** PENDING rows untouched for `olderThanMs`, oldest first, with the shared job they were enqueued under (if any). */
+  /** The sweeper's candidates: PENDING rows untouched for `olderThanMs`, oldest first, with the shared job they were enqueued under (if any). */
   async stalePending(olderThanMs: number, limit: number): Promise<Array<{ id: string; type: WebhookType; jobId: string | null }>> {
     const { rows } = await this.database.query(
       `select id, type, job_id as "jobId" from webhook_events where status = 'PENDING' and received_at < now() - make_interval(secs => $1::double precision / 1000)
