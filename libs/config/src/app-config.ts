@@ -414,7 +414,7 @@ export function loadConfig(overrides: Env = {}, base: Env = process.env): AppCon
     sweeperAgeMs: r.int('SWEEPER_AGE_MS', 15_000, 100, 86_400_000),
     debitSettleIntervalMs: r.int('DEBIT_SETTLE_INTERVAL_MS', 250, 10, 60_000),
     debitAuthorizeBatch: r.int('DEBIT_AUTHORIZE_BATCH', 64, 1, 1000),
-    debitAuthorizeLanes: r.int('DEBIT_AUTHORIZE_LANES', 3, 1, 64),
+    debitAuthorizeLanes: r.int('DEBIT_AUTHORIZE_LANES', 1, 1, 64),
     webhookIntakeBatch: r.int('WEBHOOK_INTAKE_BATCH', 64, 1, 1000),
     webhookIntakeLanes: r.int('WEBHOOK_INTAKE_LANES', 2, 1, 64),
     webhookJobAttempts: r.int('WEBHOOK_JOB_ATTEMPTS', 8, 1, 50),
