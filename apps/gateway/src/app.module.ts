@@ -1,9 +1,9 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream, Logger } from 'pino';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
+import { AppLogger } from '#libs/logging';
 import { QueueModule } from '#libs/queue';
 import { AuthModule } from './auth/auth.module.js';
 import { CardsApiModule } from './cards/cards-api.module.js';
@@ -32,21 +32,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          // Every route (nestjs-pino's default pattern does not match on Fastify here), so logs
-          // written while a request runs carry its request_id.
-          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            logger: options.logger,
-            // Fastify already assigned the id (from X-Request-Id or a new UUID).
-            genReqId: (req) => (req as unknown as { id: string }).id,
-            // Request lines are written by the gateway's own Fastify onResponse hook (gateway.app.ts),
-            // which sees the route template and the final status on every path, errors included.
-            autoLogging: false,
-            quietReqLogger: true,
-            customAttributeKeys: { reqId: 'request_id' },
-          },
-        }),
         DatabaseModule,
         QueueModule,
         AuthModule,
@@ -59,6 +44,7 @@ export class AppModule {
         SpeiApiModule,
       ],
       providers: [
+        { provide: AppLogger, useValue: options.logger },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: BodyLogInterceptor },
       ],

@@ -3,14 +3,14 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '#libs/config';
-import { createLogger } from '#libs/logging';
+import { createLogger, PinoNestLogger } from '#libs/logging';
 import { SandboxModule } from './sandbox.module.js';
 
 /** The sandbox app, without listening: main.ts and tests boot the same thing. */
 export async function createSandboxApp(config: AppConfig, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
   const logger = createLogger(config, 'sandbox', logDestination);
   const adapter = new FastifyAdapter({ loggerInstance: logger.child({ context: 'http' }), forceCloseConnections: true });
-  const app = await NestFactory.create<NestFastifyApplication>(SandboxModule.forRoot(config), adapter, { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(SandboxModule.forRoot(config), adapter, { logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import type { Logger } from 'pino';
 import { QueueFactory, type AppWorker } from '#libs/queue';
 import { JobProcessor } from './job-processor.js';
-import { WORKER_LOGGER, PROCESSORS } from './worker.tokens.js';
+import { AppLogger } from '#libs/logging';
+import { PROCESSORS } from './worker.tokens.js';
 
 /** Starts a BullMQ Worker per registered processor; on shutdown lets in-flight jobs finish. */
 @Injectable()
@@ -12,7 +13,7 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(QueueFactory) private readonly queues: QueueFactory,
     @Inject(PROCESSORS) private readonly processors: JobProcessor[],
-    @Inject(WORKER_LOGGER) private readonly log: Logger,
+    @Inject(AppLogger) private readonly log: Logger,
   ) {}
 
   onApplicationBootstrap(): void {

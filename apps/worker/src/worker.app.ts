@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '#libs/config';
-import { createLogger } from '#libs/logging';
+import { createLogger, PinoNestLogger } from '#libs/logging';
 import { WorkerModule } from './worker.module.js';
 
 /**
@@ -11,7 +11,7 @@ import { WorkerModule } from './worker.module.js';
  */
 export async function createWorkerApp(config: AppConfig, logDestination?: DestinationStream): Promise<INestApplicationContext> {
   const logger = createLogger(config, 'worker', logDestination);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger: new PinoNestLogger(logger) });
   // On SIGTERM/SIGINT: workers finish their in-flight jobs, then queues and the pool close, then
   // exit 0 (process.exit rather than re-raising the signal, so supervisors see a clean stop).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -13,7 +13,8 @@ import { DebitSettler } from './webhooks/debit-settler.service.js';
 import { WebhookProcessor } from './webhooks/webhook.processor.js';
 import { WebhookSweeper } from './webhooks/webhook-sweeper.service.js';
 import { WorkerRunner } from './worker-runner.service.js';
-import { PROCESSORS, WORKER_LOGGER } from './worker.tokens.js';
+import { AppLogger } from '#libs/logging';
+import { PROCESSORS } from './worker.tokens.js';
 
 /** Every processor this worker runs; a new queue's processor is added here. */
 const PROCESSOR_CLASSES = [MaintenanceProcessor, WebhookProcessor, SpeiOutProcessor];
@@ -27,7 +28,7 @@ export class WorkerModule {
       providers: [
         ...PROCESSOR_CLASSES,
         { provide: PROCESSORS, inject: PROCESSOR_CLASSES, useFactory: (...processors: unknown[]) => processors },
-        { provide: WORKER_LOGGER, useValue: logger },
+        { provide: AppLogger, useValue: logger },
         WorkerRunner,
         WebhookSweeper,
         DebitSettler,

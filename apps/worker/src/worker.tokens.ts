@@ -1,7 +1,6 @@
 import type { JobProcessor } from './job-processor.js';
 
-/** Injection tokens local to the worker app (the pino logger and the processor list). */
-export abstract class WORKER_LOGGER {}
+/** Injection token local to the worker app: the processor list (the logger is libs/logging's AppLogger). */
 export abstract class PROCESSORS {
   declare readonly list: JobProcessor[];
 }

@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AppLogger } from '#libs/logging';
 import type { Observable } from 'rxjs';
 
 /**
@@ -9,14 +10,16 @@ import type { Observable } from 'rxjs';
  */
 @Injectable()
 export class BodyLogInterceptor implements NestInterceptor {
-  constructor(@Inject(PinoLogger) private readonly logger: PinoLogger) {
-    this.logger.setContext('RequestBody');
+  private readonly log: Logger;
+
+  constructor(@Inject(AppLogger) logger: Logger) {
+    this.log = logger.child({ context: 'RequestBody' });
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (this.logger.logger.isLevelEnabled('debug')) {
+    if (this.log.isLevelEnabled('debug')) {
       const req = context.switchToHttp().getRequest<FastifyRequest>();
-      this.logger.debug({ body: req.body, query: req.query }, 'request received');
+      this.log.debug({ request_id: req.id, body: req.body, query: req.query }, 'request received');
     }
     return next.handle();
   }

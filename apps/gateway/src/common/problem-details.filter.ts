@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import {
   BusinessRuleError,
   CapabilityNotSupportedError,
@@ -12,6 +12,7 @@ import {
   ProviderUnavailableError,
   ValidationError,
 } from '#libs/domain';
+import { AppLogger } from '#libs/logging';
 import { PROBLEM_CONTENT_TYPE, problemType, type Problem, type ProblemFieldError } from './problem.js';
 
 const TITLES: Record<number, string> = {
@@ -71,8 +72,10 @@ function domainStatus(err: DomainError): number {
 /** Every error leaves the gateway as application/problem+json with the request's correlation id. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(@Inject(PinoLogger) private readonly logger: PinoLogger) {
-    this.logger.setContext('ProblemDetailsFilter');
+  private readonly logger: Logger;
+
+  constructor(@Inject(AppLogger) logger: Logger) {
+    this.logger = logger.child({ context: 'ProblemDetailsFilter' });
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { QueueFactory, QueueName, type SpeiOutJobData } from '#libs/queue';
 import { PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
-import { WORKER_LOGGER } from '../worker.tokens.js';
+import { AppLogger } from '#libs/logging';
 import { SpeiOutOrdersRepository } from '#libs/spei-out';
 
 /**
@@ -20,7 +20,7 @@ export class SpeiOutSweeper extends PeriodicSweeper {
     @Inject(AppConfig) config: AppConfig,
     @Inject(SpeiOutOrdersRepository) private readonly orders: SpeiOutOrdersRepository,
     @Inject(QueueFactory) private readonly queues: QueueFactory,
-    @Inject(WORKER_LOGGER) log: Logger,
+    @Inject(AppLogger) log: Logger,
   ) {
     super(config, log);
   }

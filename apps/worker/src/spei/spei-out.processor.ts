@@ -3,7 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { QueueName, type SpeiOutJobData } from '#libs/queue';
 import { JobProcessor } from '../job-processor.js';
-import { WORKER_LOGGER } from '../worker.tokens.js';
+import { AppLogger } from '#libs/logging';
 import { SpeiOutOrdersRepository, SpeiOutSender, type SpeiOutStatus } from '#libs/spei-out';
 
 export interface SpeiOutJobResult {
@@ -38,7 +38,7 @@ export class SpeiOutProcessor extends JobProcessor<SpeiOutJobData, SpeiOutJobRes
   constructor(
     @Inject(SpeiOutOrdersRepository) private readonly orders: SpeiOutOrdersRepository,
     @Inject(SpeiOutSender) private readonly sender: SpeiOutSender,
-    @Inject(WORKER_LOGGER) private readonly log: Logger,
+    @Inject(AppLogger) private readonly log: Logger,
   ) {
     super();
   }

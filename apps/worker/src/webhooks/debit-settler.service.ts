@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { DebitBatchError, WebhookApplier, WebhookIntakeService } from '#libs/inbox';
 import { PeriodicSweeper } from '../periodic-sweeper.js';
-import { WORKER_LOGGER } from '../worker.tokens.js';
+import { AppLogger } from '#libs/logging';
 
 /** Rows per settlement transaction: enough to drain thousands of debits a second, short enough to hold locks briefly. */
 export const DEBIT_SETTLE_BATCH = 250;
@@ -33,7 +33,7 @@ export class DebitSettler extends PeriodicSweeper {
     @Inject(AppConfig) config: AppConfig,
     @Inject(WebhookApplier) private readonly applier: WebhookApplier,
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
-    @Inject(WORKER_LOGGER) log: Logger,
+    @Inject(AppLogger) log: Logger,
   ) {
     super(config, log);
   }

@@ -4,7 +4,7 @@ import { AppConfig } from '#libs/config';
 import { InboxRepository, WebhookIntakeService } from '#libs/inbox';
 import { QueueFactory, QueueName } from '#libs/queue';
 import { groupJobPending, PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
-import { WORKER_LOGGER } from '../worker.tokens.js';
+import { AppLogger } from '#libs/logging';
 
 /**
  * Nothing waits forever: every SWEEPER_INTERVAL_MS, inbox rows still PENDING after SWEEPER_AGE_MS get a job
@@ -22,7 +22,7 @@ export class WebhookSweeper extends PeriodicSweeper {
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
     @Inject(QueueFactory) private readonly queues: QueueFactory,
-    @Inject(WORKER_LOGGER) log: Logger,
+    @Inject(AppLogger) log: Logger,
   ) {
     super(config, log);
   }

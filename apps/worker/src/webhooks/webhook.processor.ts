@@ -6,7 +6,7 @@ import { InboxRepository, WEBHOOK_GROUP_JOB, WebhookApplier, WebhookIntakeServic
 import { AppConfig } from '#libs/config';
 import { QueueName } from '#libs/queue';
 import { JobProcessor } from '../job-processor.js';
-import { WORKER_LOGGER } from '../worker.tokens.js';
+import { AppLogger } from '#libs/logging';
 
 interface Waiter {
   id: string;
@@ -40,7 +40,7 @@ export class WebhookProcessor extends JobProcessor<WebhookJobData | WebhookGroup
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
     @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly log: Logger,
+    @Inject(AppLogger) private readonly log: Logger,
   ) {
     super();
   }
