@@ -3,7 +3,8 @@
  * Nomination, card status get/update, initial NIP, NIP change — success and documented errors
  * (401, 403, 404, 409, 500, plus 400), retries of idempotent calls, and the webhook payloads.
  */
-import { Logger, type LoggerService } from '@nestjs/common';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '#libs/config';
 import {
@@ -398,30 +399,22 @@ describe('Credencial contract (client + adapter against the sandbox)', () => {
 
   describe('card data never reaches a log line or an error', () => {
     it('logs route templates, statuses and durations only', async () => {
+      // The client's own log calls, before any redaction: what it hands the logger must carry no card data.
       const lines: string[] = [];
-      const capture: LoggerService = {
-        log: (...a: unknown[]) => void lines.push(JSON.stringify(a)),
-        error: (...a: unknown[]) => void lines.push(JSON.stringify(a)),
-        warn: (...a: unknown[]) => void lines.push(JSON.stringify(a)),
-        debug: (...a: unknown[]) => void lines.push(JSON.stringify(a)),
-        verbose: (...a: unknown[]) => void lines.push(JSON.stringify(a)),
-      };
-      Logger.overrideLogger(capture);
-      try {
-        const c = await card();
-        const v = proof(c.expiration, c.securityCode);
-        await adapter.setInitialNip(c.accountNumber, { verification: v, nip: pin('7563') });
-        await expectError(adapter.changeNip(c.accountNumber, { verification: v, currentNip: pin('9182'), newNip: pin('4455') }), ProviderDeclinedError);
-        await admin('POST', '/failures', { count: 1, status: 500, operation: 'nomination' });
-        const failed = await expectError(adapter.nominateCard(nomination(c.pan)), ProviderUnavailableError);
-        expect(JSON.stringify({ m: failed.message, d: failed.details })).not.toContain(c.pan);
-        const text = lines.join('\n');
-        expect(lines.length).toBeGreaterThan(0);
-        expect(text).toContain('/nomination/:card_number');
-        for (const secret of [c.pan, '7563', '9182', '4455', `"${c.securityCode}"`]) expect(text).not.toContain(secret);
-      } finally {
-        Logger.overrideLogger(false);
-      }
+      const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+      const logged = new CredencialAdapter(makeClient({ logger: pino({ level: 'debug' }, sink) }));
+      const c = await card();
+      const v = proof(c.expiration, c.securityCode);
+      await logged.setInitialNip(c.accountNumber, { verification: v, nip: pin('7563') });
+      await expectError(logged.changeNip(c.accountNumber, { verification: v, currentNip: pin('9182'), newNip: pin('4455') }), ProviderDeclinedError);
+      await admin('POST', '/failures', { count: 1, status: 500, operation: 'nomination' });
+      const failed = await expectError(logged.nominateCard(nomination(c.pan)), ProviderUnavailableError);
+      expect(JSON.stringify({ m: failed.message, d: failed.details })).not.toContain(c.pan);
+      const text = lines.join('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      expect(text).toContain('/nomination/:card_number');
+      expect(text).toContain('"context":"CredencialClient"');
+      for (const secret of [c.pan, '7563', '9182', '4455', `"${c.securityCode}"`]) expect(text).not.toContain(secret);
     });
   });
 

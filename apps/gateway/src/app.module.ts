@@ -3,7 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { DestinationStream, Logger } from 'pino';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
-import { AppLogger } from '#libs/logging';
+import { LoggingModule } from '#libs/logging';
 import { QueueModule } from '#libs/queue';
 import { AuthModule } from './auth/auth.module.js';
 import { CardsApiModule } from './cards/cards-api.module.js';
@@ -32,6 +32,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(options.logger),
         DatabaseModule,
         QueueModule,
         AuthModule,
@@ -44,7 +45,6 @@ export class AppModule {
         SpeiApiModule,
       ],
       providers: [
-        { provide: AppLogger, useValue: options.logger },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: BodyLogInterceptor },
       ],

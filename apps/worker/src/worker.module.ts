@@ -13,7 +13,7 @@ import { DebitSettler } from './webhooks/debit-settler.service.js';
 import { WebhookProcessor } from './webhooks/webhook.processor.js';
 import { WebhookSweeper } from './webhooks/webhook-sweeper.service.js';
 import { WorkerRunner } from './worker-runner.service.js';
-import { AppLogger } from '#libs/logging';
+import { LoggingModule } from '#libs/logging';
 import { PROCESSORS } from './worker.tokens.js';
 
 /** Every processor this worker runs; a new queue's processor is added here. */
@@ -24,11 +24,10 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule, InboxModule, StpModule, SpeiOutModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), DatabaseModule, QueueModule, InboxModule, StpModule, SpeiOutModule],
       providers: [
         ...PROCESSOR_CLASSES,
         { provide: PROCESSORS, inject: PROCESSOR_CLASSES, useFactory: (...processors: unknown[]) => processors },
-        { provide: AppLogger, useValue: logger },
         WorkerRunner,
         WebhookSweeper,
         DebitSettler,

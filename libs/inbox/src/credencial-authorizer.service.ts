@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
+import { AppLogger, contextLogger } from '#libs/logging';
 import { Money } from '#libs/domain';
 import { LedgerService } from '#libs/ledger';
 import {
@@ -76,7 +78,7 @@ const NO_BATCHING: Readonly<GroupBatchStats> = Object.freeze({ alone: 0, groups:
 @Injectable()
 export class CredencialAuthorizer {
   private readonly settlementIds = new Map<string, string>();
-  private readonly log = new Logger('CredencialAuthorizer');
+  private readonly log: Logger;
   private readonly debits?: GroupBatcher<DebitValues, AuthorizeRow>;
 
   constructor(
@@ -85,7 +87,9 @@ export class CredencialAuthorizer {
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(WebhookIntakeService) private readonly intake: WebhookIntakeService,
     @Inject(AppConfig) config: AppConfig,
+    @Optional() @Inject(AppLogger) logger?: Logger,
   ) {
+    this.log = contextLogger(logger, 'CredencialAuthorizer');
     if (config.debitAuthorizeBatch > 1) {
       this.debits = new GroupBatcher<DebitValues, AuthorizeRow>((values) => this.authorizeOne(values), (group) => this.authorizeGroup(group), {
         // One statement per lane, the lane picked by settlement shard: two lanes never wait on each other's

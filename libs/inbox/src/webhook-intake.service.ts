@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
+import { AppLogger, contextLogger } from '#libs/logging';
 import { ConflictError } from '#libs/domain';
 import { QueueFactory, QueueName } from '#libs/queue';
 import type { Queryable } from '#libs/ledger';
@@ -38,14 +40,16 @@ function laneOf(key: string): number {
  */
 @Injectable()
 export class WebhookIntakeService {
-  private readonly log = new Logger('WebhookIntake');
+  private readonly log: Logger;
   private readonly speiIn?: GroupBatcher<NewWebhookEvent, Found>;
 
   constructor(
     @Inject(InboxRepository) private readonly inbox: InboxRepository,
     @Inject(QueueFactory) private readonly queues: QueueFactory,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Optional() @Inject(AppLogger) logger?: Logger,
   ) {
+    this.log = contextLogger(logger, 'WebhookIntake');
     if (config.webhookIntakeBatch > 1) {
       this.speiIn = new GroupBatcher<NewWebhookEvent, Found>((e) => this.persistOne(e), (group) => this.persistGroup(group), {
         lanes: config.webhookIntakeLanes,

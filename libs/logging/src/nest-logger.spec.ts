@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Logger as Pino } from 'pino';
 import { loadConfig } from '#libs/config';
 import { createLogger } from './logger.js';
-import { PinoNestLogger } from './nest-logger.js';
+import { AppLogger, contextLogger, LoggingModule, PinoNestLogger } from './nest-logger.js';
 
 function capture(): { stream: Writable; lines: () => Array<Record<string, any>> } {
   const chunks: string[] = [];
@@ -66,5 +68,36 @@ describe('PinoNestLogger', () => {
     expect(text).not.toContain('5500005555555559');
     expect(text).not.toContain('"1234"');
     expect(text).toContain('************1111');
+  });
+});
+
+@Injectable()
+class Greeter {
+  readonly log: Pino;
+  constructor(@Inject(AppLogger) logger: Pino) {
+    this.log = contextLogger(logger, 'Greeter');
+  }
+}
+
+@Module({ providers: [Greeter], exports: [Greeter] })
+class FeatureModule {}
+
+describe('LoggingModule', () => {
+  it("gives every module of an app that app's logger: two apps in one process keep their lines apart", async () => {
+    const a = capture();
+    const b = capture();
+    const appA = await Test.createTestingModule({ imports: [LoggingModule.forRoot(createLogger(loadConfig({}, {}), 'a', a.stream)), FeatureModule] }).compile();
+    const appB = await Test.createTestingModule({ imports: [LoggingModule.forRoot(createLogger(loadConfig({}, {}), 'b', b.stream)), FeatureModule] }).compile();
+    appA.get(Greeter).log.info('from a');
+    appB.get(Greeter).log.info('from b');
+    expect(a.lines()).toEqual([expect.objectContaining({ app: 'a', context: 'Greeter', msg: 'from a' })]);
+    expect(b.lines()).toEqual([expect.objectContaining({ app: 'b', context: 'Greeter', msg: 'from b' })]);
+    await appA.close();
+    await appB.close();
+  });
+
+  it('contextLogger without an app logger (a class built by hand) writes nothing', () => {
+    const log = contextLogger(undefined, 'Alone');
+    expect(log.isLevelEnabled('fatal')).toBe(false);
   });
 });

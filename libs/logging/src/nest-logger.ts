@@ -1,9 +1,11 @@
-import type { LoggerService } from '@nestjs/common';
-import type { Level, Logger } from 'pino';
+import { Global, Module, type DynamicModule, type LoggerService } from '@nestjs/common';
+import { pino, type Level, type Logger } from 'pino';
 
 /**
- * Nest's logger (what `new Logger('Context')` writes to) over an app's pino logger: one JSON line per call,
- * `context` set from Nest's last argument, errors under `err`, so every line goes through the same redaction.
+ * Nest's logger over an app's pino logger, for Nest's own lines (bootstrap, lifecycle, its exception handler)
+ * and the sandbox's `new Logger(ctx)`: one JSON line per call, `context` from Nest's last argument, errors under
+ * `err`, so every line goes through the same redaction. Nest keeps one such logger per process; our classes log
+ * through AppLogger instead (LoggingModule), so two apps in one process (the e2e tests) keep their lines apart.
  *
  * No per-request context (AsyncLocalStorage) on purpose: on Node 20 it turns on V8's promise hooks for every
  * promise in the process, which cost the gateway about a quarter of its CPU per webhook (bench/webhooks.bench.ts).
@@ -68,3 +70,22 @@ export class PinoNestLogger implements LoggerService {
 
 /** The app's root pino logger as an injection token (an abstract class, not a string). */
 export abstract class AppLogger {}
+
+/**
+ * Provides AppLogger to every module of an app. Our classes log through it, not through Nest's `Logger`,
+ * whose sink is one per process: two apps booted in one process (as the e2e tests do) keep their own lines.
+ */
+@Global()
+@Module({})
+export class LoggingModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return { module: LoggingModule, providers: [{ provide: AppLogger, useValue: logger }], exports: [AppLogger] };
+  }
+}
+
+const SILENT = pino({ level: 'silent' });
+
+/** A class's logger: the app's (AppLogger) with its context, or a silent one for a class built by hand (a unit test). */
+export function contextLogger(root: Logger | undefined, context: string): Logger {
+  return (root ?? SILENT).child({ context });
+}

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
+import { AppLogger } from '#libs/logging';
 import { DatabasePool, PrismaService } from '#libs/database';
 import { BusinessRuleError, Clabe, ConflictError, Money, NotFoundError, ProviderUnavailableError, SpeiOut, ValidationError, type SpeiOutBeneficiaryAccountType, type SpeiOutOrder } from '#libs/domain';
 import { inTransaction, ProviderLinksRepository, SPEI_OUT_HOLD_KIND } from '#libs/inbox';
@@ -36,7 +38,7 @@ export async function enqueueSpeiOut(queues: QueueFactory, config: AppConfig, or
  */
 @Injectable()
 export class SpeiTransfersService {
-  private readonly log = new Logger('SpeiTransfers');
+  private readonly log: Logger;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -49,7 +51,10 @@ export class SpeiTransfersService {
     @Inject(CardMoneyService) private readonly cardMoney: CardMoneyService,
     @Inject(SpeiOutOrdersRepository) private readonly orders: SpeiOutOrdersRepository,
     @Inject(SpeiOutSender) private readonly sender: SpeiOutSender,
-  ) {}
+    @Inject(AppLogger) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'SpeiTransfers' });
+  }
 
   async create(apiKeyId: string, key: string, dto: CreateSpeiTransferRequestDto): Promise<SpeiTransferDto> {
     return dto.source.type === 'clabe' ? this.fromClabe(apiKeyId, key, dto) : this.fromCard(apiKeyId, key, dto);
@@ -145,7 +150,7 @@ export class SpeiTransfersService {
       this.log.warn({ order_id: id, tracking_key: order.trackingKey, err: outcome.error.message }, 'SPEI OUT reconcile: STP still unavailable; order stays unknown');
       throw new ProviderUnavailableError('stp', 'STP still did not answer; the order stays unknown with its hold kept — reconcile again later', { id, reason: outcome.error.details?.reason ?? null });
     }
-    this.log.log({ order_id: id, tracking_key: order.trackingKey, outcome: outcome.kind }, 'SPEI OUT order reconciled');
+    this.log.info({ order_id: id, tracking_key: order.trackingKey, outcome: outcome.kind }, 'SPEI OUT order reconciled');
     return orderView(await this.prisma.speiOutOrder.findUniqueOrThrow({ where: { id } }));
   }
 

@@ -1,7 +1,9 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '#libs/config';
+import { AppLogger } from '#libs/logging';
 import { verifyWebhook, type WebhookProvider } from '#libs/inbox';
 import { ProblemException } from '../common/problem-details.filter.js';
 
@@ -16,12 +18,15 @@ export const WebhookFrom = (provider: WebhookProvider) => SetMetadata(PROVIDER_K
  */
 @Injectable()
 export class WebhookVerificationGuard implements CanActivate {
-  private readonly log = new Logger('WebhookVerification');
+  private readonly log: Logger;
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+    @Inject(AppLogger) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'WebhookVerification' });
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const provider = this.reflector.getAllAndOverride<WebhookProvider | undefined>(PROVIDER_KEY, [context.getHandler(), context.getClass()]);

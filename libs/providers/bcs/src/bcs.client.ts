@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { contextLogger } from '#libs/logging';
 import { ProviderUnavailableError, ValidationError } from '#libs/domain';
 import { CircuitBreaker, parseJsonBody } from '#libs/providers/shared';
 import { BcsCipher } from './bcs.crypto.js';
@@ -34,6 +35,8 @@ export interface BcsRequestContext {
 }
 
 export interface BcsClientOptions {
+  /** Where the client logs (the app's AppLogger); silent when not given. */
+  logger?: Logger;
   /** The document's URI, e.g. https://…cloudhub.io/cards-management/v1 (the paths are host-relative). */
   baseUrl: string;
   clientId: string;
@@ -63,7 +66,7 @@ export interface BcsAnswer<T> {
  * documented code becomes a domain error (bcs.errors.ts). Mutations are never retried.
  */
 export class BcsClient {
-  private readonly log = new Logger('BcsClient');
+  private readonly log: Logger;
   private readonly root: string;
   private readonly http: typeof fetch;
   readonly cipher: BcsCipher;
@@ -71,6 +74,7 @@ export class BcsClient {
   requestCount = 0;
 
   constructor(private readonly opts: BcsClientOptions) {
+    this.log = contextLogger(opts.logger, 'BcsClient');
     // The document's paths start at the host (/cards-management/v1/…, /cardsManagement/v1/DebitCard).
     this.root = opts.baseUrl.replace(/\/+$/, '').replace(/\/cards-management\/v1$/, '');
     this.http = opts.fetch ?? ((...a) => fetch(...a));

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
+import { AppLogger } from '#libs/logging';
 import { CardServicing } from '#libs/domain';
 import { BcsAdapter } from './bcs.adapter.js';
 import { BcsClient, type BcsClientOptions } from './bcs.client.js';
@@ -19,7 +21,7 @@ export function bcsOptionsFromConfig(config: AppConfig): BcsClientOptions {
 /** The BCS provider: BcsClient and BcsAdapter bound to CardServicing. Needs AppConfig, or use `forOptions`. */
 @Module({
   providers: [
-    { provide: BcsClient, useFactory: (config: AppConfig) => new BcsClient(bcsOptionsFromConfig(config)), inject: [AppConfig] },
+    { provide: BcsClient, useFactory: (config: AppConfig, logger?: Logger) => new BcsClient({ ...bcsOptionsFromConfig(config), logger }), inject: [AppConfig, { token: AppLogger, optional: true }] },
     BcsAdapter,
     { provide: CardServicing, useExisting: BcsAdapter },
   ],

@@ -7,7 +7,8 @@
  * security code. Nothing of that is logged (log lines name the route template, status and
  * duration), kept, or put into an error (errors are built from the status, never from axios).
  */
-import { Logger } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { contextLogger } from '#libs/logging';
 import type { AxiosInstance, AxiosResponse, Method } from 'axios';
 import { ProviderUnavailableError } from '#libs/domain';
 import { breakerFor, createJsonHttp, toTransportFailure, type BreakerClientOptions, type CircuitBreaker } from '#libs/providers/shared';
@@ -17,6 +18,8 @@ import type { CredencialInitialNipRequest, CredencialUpdateNipRequest } from './
 import type { CredencialNominationRequest, CredencialNominationResponse } from './wire/nomination.wire.js';
 
 export interface CredencialClientOptions extends BreakerClientOptions {
+  /** Where the client logs (the app's AppLogger); silent when not given. */
+  logger?: Logger;
   /** e.g. http://credencial.ictineoptf.com/credential or http://127.0.0.1:4000/credential */
   baseUrl: string;
   timeoutMs: number;
@@ -37,9 +40,10 @@ const ROUTES: Record<CredencialOperation, { method: Method; template: string; id
 export class CredencialClient {
   private readonly http: AxiosInstance;
   private readonly breaker: CircuitBreaker;
-  private readonly log = new Logger('CredencialClient');
+  private readonly log: Logger;
 
   constructor(readonly options: CredencialClientOptions) {
+    this.log = contextLogger(options.logger, 'CredencialClient');
     this.http = createJsonHttp(options);
     this.breaker = breakerFor(options);
   }

@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { contextLogger } from '#libs/logging';
 import type { KeyObject } from 'node:crypto';
 import { Money, ProviderUnavailableError, SensitiveValue, type SensitiveKind } from '#libs/domain';
 import { CircuitBreaker, parseJsonBody } from '#libs/providers/shared';
@@ -28,6 +29,8 @@ import type * as W from './wire/index.js';
 import { CATALOG_RESPONSE_KEYS } from './wire/catalogs.js';
 
 export interface NecipcoClientOptions {
+  /** Where the client logs (the app's AppLogger); silent when not given. */
+  logger?: Logger;
   /** e.g. https://host/v1 or http://127.0.0.1:4000/necipco/v1 */
   baseUrl: string;
   apiKey: string;
@@ -115,8 +118,8 @@ interface Keys {
  * bounded number of times; mutations never are. Every documented HTTP code becomes a domain error.
  */
 export class NecipcoClient {
-  private readonly log = new Logger('NecipcoClient');
-  private readonly opts: Required<Omit<NecipcoClientOptions, 'systemPublicKey' | 'privateKey' | 'fetch'>>;
+  private readonly log: Logger;
+  private readonly opts: Required<Omit<NecipcoClientOptions, 'systemPublicKey' | 'privateKey' | 'fetch' | 'logger'>>;
   private readonly http: typeof fetch;
   private readonly privateKey: KeyObject;
   private readonly decipher: NecipcoDecipher;
@@ -133,6 +136,7 @@ export class NecipcoClient {
   loginCount = 0;
 
   constructor(options: NecipcoClientOptions) {
+    this.log = contextLogger(options.logger, 'NecipcoClient');
     this.opts = {
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       apiKey: options.apiKey,
@@ -248,7 +252,7 @@ export class NecipcoClient {
       }
       const registered = data?.api_key?.public_key;
       if ((this.opts.registerPublicKey || this.ephemeralKey) && !(registered && samePublicKey(registered, this.privateKey))) {
-        this.log.log('registering our public key with NeCIPCo');
+        this.log.info('registering our public key with NeCIPCo');
         await this.call('addPublicKey', 'POST', '/clients/api_key/public_key', { body: JSON.stringify({ public_key: this.ourPublicKeyPem }) });
       }
     }

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
+import { AppLogger } from '#libs/logging';
 import { CardFunds, CardIssuing, ProgramAdmin, SpeiRail } from '#libs/domain';
 import { NecipcoAdapter } from './necipco.adapter.js';
 import { NecipcoClient, type NecipcoClientOptions } from './necipco.client.js';
@@ -23,7 +25,7 @@ export function necipcoOptionsFromConfig(config: AppConfig): NecipcoClientOption
  */
 @Module({
   providers: [
-    { provide: NecipcoClient, useFactory: (config: AppConfig) => new NecipcoClient(necipcoOptionsFromConfig(config)), inject: [AppConfig] },
+    { provide: NecipcoClient, useFactory: (config: AppConfig, logger?: Logger) => new NecipcoClient({ ...necipcoOptionsFromConfig(config), logger }), inject: [AppConfig, { token: AppLogger, optional: true }] },
     NecipcoAdapter,
     { provide: CardIssuing, useExisting: NecipcoAdapter },
     { provide: CardFunds, useExisting: NecipcoAdapter },

@@ -7,7 +7,8 @@
  * Errors leave as domain errors (stp.errors.ts). Logs carry the operation, status and duration,
  * never a body (a beneficiary account can be a card number).
  */
-import { Logger } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { contextLogger } from '#libs/logging';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { ProviderUnavailableError } from '#libs/domain';
 import { breakerFor, createJsonHttp, toTransportFailure, type BreakerClientOptions, type CircuitBreaker } from '#libs/providers/shared';
@@ -16,6 +17,8 @@ import type { StpCreateClabeRequest, StpCreateClabeResponse } from './wire/clabe
 import type { StpTransferRequest, StpTransferResponse } from './wire/transfer.wire.js';
 
 export interface StpClientOptions extends BreakerClientOptions {
+  /** Where the client logs (the app's AppLogger); silent when not given. */
+  logger?: Logger;
   /** e.g. https://stp.ictineoptf.com:8080/stp or http://127.0.0.1:4000/stp */
   baseUrl: string;
   timeoutMs: number;
@@ -29,9 +32,10 @@ const PATHS: Record<StpOperation, string> = {
 export class StpClient {
   private readonly http: AxiosInstance;
   private readonly breaker: CircuitBreaker;
-  private readonly log = new Logger('StpClient');
+  private readonly log: Logger;
 
   constructor(readonly options: StpClientOptions) {
+    this.log = contextLogger(options.logger, 'StpClient');
     this.http = createJsonHttp(options);
     this.breaker = breakerFor(options);
   }

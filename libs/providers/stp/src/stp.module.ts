@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
+import { AppLogger } from '#libs/logging';
 import { ClabeAccounts, SpeiOut } from '#libs/domain';
 import { StpAdapter } from './stp.adapter.js';
 import { StpClient } from './stp.client.js';
@@ -12,8 +14,8 @@ import { StpClient } from './stp.client.js';
   providers: [
     {
       provide: StpClient,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => new StpClient({ baseUrl: config.stpBaseUrl, timeoutMs: config.stpTimeoutMs }),
+      inject: [AppConfig, { token: AppLogger, optional: true }],
+      useFactory: (config: AppConfig, logger?: Logger) => new StpClient({ baseUrl: config.stpBaseUrl, timeoutMs: config.stpTimeoutMs, logger }),
     },
     {
       provide: StpAdapter,
