@@ -77,6 +77,12 @@ describe('gateway foundation (e2e)', () => {
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('payload_too_large');
     });
+
+    it('refuses a webhook body over the limit with 413 too (the raw body is kept by the same parser)', async () => {
+      const res = await fetch(`${gw.url}/webhooks/stp/spei-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clabe: '646180123300000007', concepto: 'x'.repeat(10_000) }) });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { code: string }).code).toBe('payload_too_large');
+    });
   });
 
   describe('API keys and scopes', () => {

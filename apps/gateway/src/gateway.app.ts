@@ -10,7 +10,7 @@ import { buildOpenApiDocument } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { ShutdownState } from './health/shutdown-state.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { keepWebhookRawBody } from './webhooks/raw-body.js';
+import './webhooks/raw-body.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -33,14 +33,13 @@ export async function createGatewayApp(config: AppConfig, options: GatewayOption
     return503OnClosing: true,
   });
   const logger = createLogger(config, 'gateway', options.logDestination);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { logger }), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { logger }), adapter, { bufferLogs: true, rawBody: true });
   app.useLogger(new PinoNestLogger(logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id', 'idempotent-replayed', 'retry-after'] });
 
   const fastify = app.getHttpAdapter().getInstance();
-  keepWebhookRawBody(fastify, config.bodyLimitBytes);
   const metrics = app.get(MetricsService);
   const shutdown = app.get(ShutdownState);
   // Callback-style hooks: an async one costs a promise per request on the hot webhook routes.
