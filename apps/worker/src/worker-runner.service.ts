@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { QueueFactory, type AppWorker } from '#libs/queue';
-import { JobProcessor } from './job-processor.js';
 import { AppLogger } from '#libs/logging';
+import { JobProcessor } from './job-processor.js';
 import { PROCESSORS } from './worker.tokens.js';
 
 /** Starts a BullMQ Worker per registered processor; on shutdown lets in-flight jobs finish. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { QueueModule } from '#libs/queue';
+import { LoggingModule } from '#libs/logging';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { InboxModule } from '#libs/inbox';
 import { StpModule } from '#libs/providers/stp';
@@ -13,7 +14,6 @@ import { DebitSettler } from './webhooks/debit-settler.service.js';
 import { WebhookProcessor } from './webhooks/webhook.processor.js';
 import { WebhookSweeper } from './webhooks/webhook-sweeper.service.js';
 import { WorkerRunner } from './worker-runner.service.js';
-import { LoggingModule } from '#libs/logging';
 import { PROCESSORS } from './worker.tokens.js';
 
 /** Every processor this worker runs; a new queue's processor is added here. */

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { QueueFactory, QueueName, type SpeiOutJobData } from '#libs/queue';
-import { PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
 import { AppLogger } from '#libs/logging';
+import { PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
 import { SpeiOutOrdersRepository } from '#libs/spei-out';
 
 /**

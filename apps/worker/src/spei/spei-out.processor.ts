@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { QueueName, type SpeiOutJobData } from '#libs/queue';
-import { JobProcessor } from '../job-processor.js';
 import { AppLogger } from '#libs/logging';
+import { JobProcessor } from '../job-processor.js';
 import { SpeiOutOrdersRepository, SpeiOutSender, type SpeiOutStatus } from '#libs/spei-out';
 
 export interface SpeiOutJobResult {

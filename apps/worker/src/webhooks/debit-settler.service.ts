@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { DebitBatchError, WebhookApplier, WebhookIntakeService } from '#libs/inbox';
-import { PeriodicSweeper } from '../periodic-sweeper.js';
 import { AppLogger } from '#libs/logging';
+import { PeriodicSweeper } from '../periodic-sweeper.js';
 
 /** Rows per settlement transaction: enough to drain thousands of debits a second, short enough to hold locks briefly. */
 export const DEBIT_SETTLE_BATCH = 250;

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { InboxRepository, WebhookIntakeService } from '#libs/inbox';
 import { QueueFactory, QueueName } from '#libs/queue';
-import { groupJobPending, PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
 import { AppLogger } from '#libs/logging';
+import { groupJobPending, PeriodicSweeper, sweepJobId } from '../periodic-sweeper.js';
 
 /**
  * Nothing waits forever: every SWEEPER_INTERVAL_MS, inbox rows still PENDING after SWEEPER_AGE_MS get a job

@@ -5,8 +5,8 @@ import { DomainError } from '#libs/domain';
 import { InboxRepository, WEBHOOK_GROUP_JOB, WebhookApplier, WebhookIntakeService, type ApplyResult, type WebhookGroupJobData, type WebhookJobData } from '#libs/inbox';
 import { AppConfig } from '#libs/config';
 import { QueueName } from '#libs/queue';
-import { JobProcessor } from '../job-processor.js';
 import { AppLogger } from '#libs/logging';
+import { JobProcessor } from '../job-processor.js';
 
 interface Waiter {
   id: string;
