@@ -189,7 +189,7 @@ describe('provider webhooks (e2e)', () => {
       const queue = gw.app.get(QueueFactory).queue(QueueName.Webhooks);
       const groupJobs = (await queue.getJobs(['completed'])).filter((j) => j.name === WEBHOOK_GROUP_JOB && (j.data as { eventIds: string[] }).eventIds.some((id) => events.includes(id)));
       expect(groupJobs.length).toBeGreaterThan(0);
-      for (const j of groupJobs) expect(Object.keys(j.data)).toEqual(['eventIds']);
+      for (const j of groupJobs) expect(Object.keys(j.data as object)).toEqual(['eventIds']);
       expect(groupJobs.flatMap((j) => (j.data as { eventIds: string[] }).eventIds).filter((id) => events.includes(id)).length).toBeGreaterThan(1);
       const metrics = (await call(gw, 'GET', '/metrics')).text;
       expect(Number(/^pasarela_webhook_intake_statements_total\{kind="group"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);

@@ -86,13 +86,13 @@ describe('credencial_debit_authorize_many', () => {
     const name = new Map<string, string>([[w.shard, 'shard'], [w.funding, 'funding'], ...w.cards.map((c, i) => [c.ledgerId, `card${i}`] as [string, string])]);
     vs.forEach((v, i) => name.set(v.id, `event${i}`));
     // The emi identifiers differ by the world's leading digit ('9' + account): compared without it.
-    const strip = (r: Record<string, unknown> | null) =>
+    const strip = (r: Record<string, unknown> | null): Record<string, any> | null =>
       r ? { ...r, ...('date' in r ? { date: typeof r.date } : {}), ...('emi_account_identifier' in r ? { emi_account_identifier: String(r.emi_account_identifier).slice(2) } : {}) } : r;
     const events = (await pool.query(
       `select id, dedup_key, status, outcome, response, payload - 'account_number' as payload, payload_hash, webhook_id, amount::text, ledger_account_id, ledger_transfer_id is not null as held, applied_at is not null as applied
          from webhook_events where id = any($1::uuid[]) order by dedup_key, id`,
       [vs.map((v) => v.id)],
-    )).rows.map((e) => ({ ...e, id: name.get(e.id) ?? 'other', ledger_account_id: name.get(e.ledger_account_id) ?? e.ledger_account_id, response: strip(e.response) }));
+    )).rows.map((e): Record<string, any> => ({ ...e, id: name.get(e.id) ?? 'other', ledger_account_id: name.get(e.ledger_account_id) ?? e.ledger_account_id, response: strip(e.response) }));
     const holds = (await pool.query(
       `select t.idempotency_key, t.op, t.status, t.debit_account_id, t.credit_account_id, t.amount::text, t.currency, t.kind, t.external_ref, t.metadata,
               j.request_hash = credencial_debit_hold_hash(t.debit_account_id, t.credit_account_id, t.amount, t.external_ref, (t.metadata->>'event_id')::uuid) as hash_ok,
@@ -100,7 +100,7 @@ describe('credencial_debit_authorize_many', () => {
          from ledger_transfers t join ledger_journals j on j.id = t.journal_id left join webhook_events e on e.id = (t.metadata->>'event_id')::uuid
         where t.credit_account_id = $1 order by t.external_ref`,
       [w.shard],
-    )).rows.map((t) => ({
+    )).rows.map((t): Record<string, any> => ({
       ...t, idempotency_key: `wh:${name.get(t.idempotency_key.slice(3))}`, debit_account_id: name.get(t.debit_account_id), credit_account_id: name.get(t.credit_account_id),
       metadata: { event_id: name.get(t.metadata.event_id) }, external_ref: t.external_ref.replace(/^credencial:\d+/, 'credencial:<account>'),
     }));
@@ -108,7 +108,7 @@ describe('credencial_debit_authorize_many', () => {
       `select id, debits_posted::text, credits_posted::text, debits_pending::text, credits_pending::text, version from ledger_accounts where id = any($1::uuid[])`,
       [[w.shard, ...w.cards.map((c) => c.ledgerId)]],
     )).rows.map((a) => ({ ...a, id: name.get(a.id) })).sort((x, y) => String(x.id).localeCompare(String(y.id)));
-    return { answers: answers.map(strip), events: events.map((e) => ({ ...e, dedup_key: e.dedup_key.replace(/^\d+/, '<account>') })), holds, accounts };
+    return { answers: answers.map(strip), events: events.map((e): Record<string, any> => ({ ...e, dedup_key: e.dedup_key.replace(/^\d+/, '<account>') })), holds, accounts };
   }
 
   it('authorizes in one statement exactly what one DEBIT at a time authorizes, and leaves every other one out', async () => {

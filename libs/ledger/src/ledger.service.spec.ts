@@ -3,7 +3,7 @@ import { loadConfig } from '#libs/config';
 import { DatabasePool, PrismaService } from '#libs/database';
 import { BusinessRuleError, ConflictError, DomainError, NotFoundError, ValidationError } from '#libs/domain';
 import { LedgerService, postingHash, requestHash } from './ledger.service.js';
-import type { LedgerAccount } from './ledger.types.js';
+import type { LedgerAccount, LedgerTransfer } from './ledger.types.js';
 
 /** Runs fn and returns the DomainError it threw (fails if it did not throw one). */
 async function failure(fn: () => Promise<unknown>): Promise<DomainError> {
@@ -245,7 +245,7 @@ describe('LedgerService', () => {
       const a = await customer(10_000n);
       const b = await customer(10_000n);
       const m = await customer();
-      const holds = [];
+      const holds: LedgerTransfer[] = [];
       for (const [c, amount] of [[a, 1_000n], [b, 2_000n], [a, 3_000n]] as const) {
         holds.push((await ledger.hold({ idempotencyKey: key(), debitAccountId: c.id, creditAccountId: m.id, amount, kind: 'card_debit', externalRef: `${prefix}-pm-${amount}` })).transfer);
       }
