@@ -361,6 +361,15 @@ function statementLine(before: Record<string, number>, after: Record<string, num
   return `${d('alone') + groups} statements: ${d('alone')} alone, ${groups} groups answering ${grouped}${groups > 0 ? ` (${(grouped / groups).toFixed(1)} each on average)` : ''}, ${d('group_failed')} failed`;
 }
 
+/** Checkpoints the server has run so far (pg_stat_checkpointer from Postgres 17, pg_stat_bgwriter before). */
+async function checkpoints(pool: DatabasePool): Promise<number> {
+  const { rows } = await pool.query(`select current_setting('server_version_num')::int >= 170000 as v17`);
+  const sql = rows[0].v17
+    ? 'select (num_timed + num_requested)::int as n from pg_stat_checkpointer'
+    : 'select (checkpoints_timed + checkpoints_req)::int as n from pg_stat_bgwriter';
+  return (await pool.query(sql)).rows[0].n;
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
@@ -583,9 +592,11 @@ async function main(): Promise<void> {
     await load(1000, DEBIT_CONCURRENCY, debitStep);
     codes.clear();
     const debitStatements0 = await statementCounts(port, 'pasarela_credencial_debit_statements_total');
+    const checkpoints0 = await checkpoints(pool);
     const dcpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
     const dcpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
+    const checkpoints1 = await checkpoints(pool);
     const debitStatements1 = await statementCounts(port, 'pasarela_credencial_debit_statements_total');
     const debitRate = debit.calls / debit.seconds;
     console.log(
@@ -595,6 +606,8 @@ async function main(): Promise<void> {
     if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
     console.log(`  CPU during the load, ms per DEBIT: ${cpuBreakdown(dcpu0, dcpu1, debit.calls)}`);
     console.log(`  authorization: ${statementLine(debitStatements0, debitStatements1, debit.calls)}`);
+    // A checkpoint inside the phase (one forced by the SPEI IN phase's WAL, say) slows every write for a while.
+    console.log(`  Postgres checkpoints during the phase: ${checkpoints1 - checkpoints0}`);
 
     // For context (not the issue's figure): the same DEBITs arriving at a steady rate, as a processor sends them,
     // at half the closed loop's throughput. A closed loop keeps 32 waiting, so its latency is 32 / throughput;
