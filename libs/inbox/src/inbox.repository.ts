@@ -10,6 +10,23 @@ type Row = Record<string, any>;
 const COLUMNS = `id, provider, type, dedup_key, payload, payload_hash, webhook_id, status, outcome, response, amount, reversed_amount,
   ledger_account_id, ledger_transfer_id, attempts, last_error, conflict_count, last_conflict_at, received_at, applied_at, updated_at`;
 const COLUMN_NAMES = COLUMNS.split(',').map((c) => c.trim());
+/** insertOrFindMany's statement (built once: it is prepared by name and runs on the SPEI IN hot path). */
+const SQL_INSERT_OR_FIND_MANY = `with v as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::bigint[])
+      with ordinality as v(provider, type, dedup_key, payload, payload_hash, webhook_id, amount, ord)),
+  existing as (
+    select v.ord, w.* from v cross join lateral (
+      select ${COLUMNS} from webhook_events w where w.provider = v.provider and w.type = v.type and w.dedup_key = v.dedup_key limit 1) w),
+  ins as (
+    insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount, job_id)
+    select v.provider, v.type, v.dedup_key, v.payload, v.payload_hash, v.webhook_id, 'PENDING', v.amount, $8::text
+      from v where not exists (select 1 from existing x where x.ord = v.ord) order by v.ord
+    on conflict (provider, type, dedup_key) do nothing
+    returning ${COLUMN_NAMES.filter((c) => c !== 'payload').join(', ')})
+  select true as inserted, v.ord, ${COLUMN_NAMES.map((c) => (c === 'payload' ? 'null::jsonb as payload' : `ins.${c}`)).join(', ')}
+    from ins join v on v.provider = ins.provider and v.type = ins.type and v.dedup_key = ins.dedup_key
+  union all
+  select false as inserted, existing.ord, ${COLUMN_NAMES.map((c) => `existing.${c}`).join(', ')} from existing`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toEvent(r: Row): WebhookEventRecord {
@@ -143,22 +160,7 @@ export class InboxRepository {
     if (events.length === 0) return [];
     const { rows } = await db.query({
       name: 'inbox_insert_or_find_many',
-      text: `with v as (
-               select * from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::bigint[])
-                 with ordinality as v(provider, type, dedup_key, payload, payload_hash, webhook_id, amount, ord)),
-             existing as (
-               select v.ord, w.* from v cross join lateral (
-                 select ${COLUMNS} from webhook_events w where w.provider = v.provider and w.type = v.type and w.dedup_key = v.dedup_key limit 1) w),
-             ins as (
-               insert into webhook_events (provider, type, dedup_key, payload, payload_hash, webhook_id, status, amount, job_id)
-               select v.provider, v.type, v.dedup_key, v.payload, v.payload_hash, v.webhook_id, 'PENDING', v.amount, $8::text
-                 from v where not exists (select 1 from existing x where x.ord = v.ord) order by v.ord
-               on conflict (provider, type, dedup_key) do nothing
-               returning ${COLUMN_NAMES.filter((c) => c !== 'payload').join(', ')})
-             select true as inserted, v.ord, ${COLUMN_NAMES.map((c) => (c === 'payload' ? 'null::jsonb as payload' : `ins.${c}`)).join(', ')}
-               from ins join v on v.provider = ins.provider and v.type = ins.type and v.dedup_key = ins.dedup_key
-             union all
-             select false as inserted, existing.ord, ${COLUMN_NAMES.map((c) => `existing.${c}`).join(', ')} from existing`,
+      text: SQL_INSERT_OR_FIND_MANY,
       values: [
         events.map((e) => e.provider),
         events.map((e) => e.type),
