@@ -121,7 +121,6 @@ export class MetricsService {
     });
   }
 
-  // Counters over the authorizer's own running totals: each scrape adds what happened since the last one.
   /** A `{kind=alone|group|group_failed}` counter of a GroupBatcher's statements, read from its running totals. */
   private statementsCounter(name: string, help: string, stats: () => Readonly<GroupBatchStats>): void {
     const seen = new Map<string, number>();
@@ -139,6 +138,7 @@ export class MetricsService {
     });
   }
 
+  // Counters over running totals kept elsewhere (the batchers'): each scrape adds what happened since the last one.
   private static runningTotal<L extends string>(counter: Counter<L>, seen: Map<string, number>, labels: Record<L, string>, total: number): void {
     const key = JSON.stringify(labels);
     const delta = total - (seen.get(key) ?? 0);
