@@ -370,6 +370,34 @@ async function checkpoints(pool: DatabasePool): Promise<number> {
   return (await pool.query(sql)).rows[0].n;
 }
 
+interface WalCounters {
+  bytes: bigint;
+  records?: number;
+  fullPageImages?: number;
+}
+
+/**
+ * The server's WAL position and counters (cluster-wide: the bench is the only writer). A cost per event that
+ * does not move with the machine's speed, unlike latency. The bytes are exact (from the insert position); the
+ * counters (pg_stat_wal, Postgres 14+) are flushed by each backend about once a second, so close, not exact.
+ */
+async function walCounters(pool: DatabasePool): Promise<WalCounters> {
+  const { rows } = await pool.query(
+    `select (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::text as bytes, current_setting('server_version_num')::int >= 140000 as has_stats`,
+  );
+  const bytes = BigInt(rows[0].bytes);
+  if (!rows[0].has_stats) return { bytes };
+  const w = (await pool.query(`select wal_records::text as records, wal_fpi::text as fpi from pg_stat_wal`)).rows[0];
+  return { bytes, records: Number(w.records), fullPageImages: Number(w.fpi) };
+}
+
+function walLine(a: WalCounters, b: WalCounters, n: number): string {
+  const parts = [`${(Number(b.bytes - a.bytes) / 1024 / n).toFixed(2)} kB`];
+  if (a.records !== undefined && b.records !== undefined) parts.unshift(`${((b.records - a.records) / n).toFixed(1)} records`);
+  if (a.fullPageImages !== undefined && b.fullPageImages !== undefined) parts.push(`${((b.fullPageImages - a.fullPageImages) / n).toFixed(2)} full-page images`);
+  return parts.join(', ');
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
@@ -486,9 +514,11 @@ async function main(): Promise<void> {
     const redeliveriesBefore = redeliveries;
     const eventsBefore = events.length;
     const intakeStatements0 = await statementCounts(port, 'pasarela_webhook_intake_statements_total');
+    const wal0 = await walCounters(pool);
     const cpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const intake = await load(seconds * 1000, SPEI_CONCURRENCY, speiStep);
     const cpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
+    const wal1 = await walCounters(pool);
     const intakeStatements1 = await statementCounts(port, 'pasarela_webhook_intake_statements_total');
     const sendEnd = performance.now();
     spei.close();
@@ -501,6 +531,8 @@ async function main(): Promise<void> {
     console.log(`  CPU during the load, ms per delivery: ${cpuBreakdown(cpu0, cpu1, intake.ok)} (${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs)`);
     // Deliveries persisted: every one (a redelivery too) goes through the intake statement; a redelivery in a group with its original goes alone after it.
     console.log(`  intake: ${statementLine(intakeStatements0, intakeStatements1, intake.ok)}`);
+    // The worker applies while the load runs, so this is intake and most of the applying.
+    console.log(`  WAL during the load, per delivery: ${walLine(wal0, wal1, intake.ok)}`);
 
     // ---- 2. drain, then the ledger against what was sent ----
     await untilNoSpeiPending();
@@ -593,9 +625,11 @@ async function main(): Promise<void> {
     codes.clear();
     const debitStatements0 = await statementCounts(port, 'pasarela_credencial_debit_statements_total');
     const checkpoints0 = await checkpoints(pool);
+    const dwal0 = await walCounters(pool);
     const dcpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
     const dcpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
+    const dwal1 = await walCounters(pool);
     const checkpoints1 = await checkpoints(pool);
     const debitStatements1 = await statementCounts(port, 'pasarela_credencial_debit_statements_total');
     const debitRate = debit.calls / debit.seconds;
@@ -608,6 +642,8 @@ async function main(): Promise<void> {
     console.log(`  authorization: ${statementLine(debitStatements0, debitStatements1, debit.calls)}`);
     // A checkpoint inside the phase (one forced by the SPEI IN phase's WAL, say) slows every write for a while.
     console.log(`  Postgres checkpoints during the phase: ${checkpoints1 - checkpoints0}`);
+    // Authorization and (the settler keeping up) settlement.
+    console.log(`  WAL during the load, per DEBIT: ${walLine(dwal0, dwal1, debit.calls)}`);
 
     // For context (not the issue's figure): the same DEBITs arriving at a steady rate, as a processor sends them,
     // at half the closed loop's throughput. A closed loop keeps 32 waiting, so its latency is 32 / throughput;
