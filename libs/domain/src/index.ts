@@ -11,3 +11,4 @@ export * from './ports/card-funds.port.js';
 export * from './ports/program-admin.port.js';
 export * from './ports/spei-rail.port.js';
 export * from './ports/card-servicing.port.js';
+export * from './uuid-v7.js';

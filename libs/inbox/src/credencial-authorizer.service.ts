@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AppConfig } from '#libs/config';
 import { AppLogger, contextLogger } from '#libs/logging';
-import { Money } from '#libs/domain';
+import { Money, uuidV7 } from '#libs/domain';
 import { LedgerService } from '#libs/ledger';
 import {
   CREDENCIAL_ANSWER_CODE,
@@ -119,7 +118,7 @@ export class CredencialAuthorizer {
     const amount = ev.settlementAmount.currency === 'MXN' ? ev.settlementAmount.centavos + ev.commission.centavos : null;
     const settlementId = await this.settlementAccount(ev.accountNumber);
     const values: DebitValues = [
-      randomUUID(), key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null,
+      uuidV7(), key, d.payload, base.payloadHash, d.webhookId ?? null, amount?.toString() ?? null,
       `credencial:${txKey}`, `${txKey}:`, hasOwnReference(d.payload), ev.accountNumber, ev.emiAccountIdentifier, ev.reference,
       String(d.payload.currency_liq), settlementId, `credencial:${txKey}`.slice(0, 255),
     ];
