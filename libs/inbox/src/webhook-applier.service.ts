@@ -119,6 +119,10 @@ export class WebhookApplier {
     let ids: string[] = [];
     try {
       return await inTransaction(this.inbox.pool, async (client) => {
+        // No wait for the WAL flush, so the accounts' row locks go at once. A crash may lose the batch's commit: its rows
+        // are then still PENDING and their holds pending, and the next pass settles them (same keys). An answer or
+        // reversal that read the settled totals commits synchronously, which flushes this commit first.
+        await client.query('set local synchronous_commit = off');
         const { rows } = await client.query({
           name: 'debit_settle_batch',
           text: `select e.id, e.outcome, e.ledger_transfer_id, t.status as hold_status

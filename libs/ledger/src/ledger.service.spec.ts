@@ -374,6 +374,35 @@ describe('LedgerService', () => {
       await expect(pool.query(`insert into ledger_transfers (journal_id, leg, idempotency_key, op, status, debit_account_id, credit_account_id, amount, currency) values ($1, 2, $2, 'transfer', 'posted', $3, $4, 0, 'MXN')`, [t.journalId, key(), bank.id, c.id])).rejects.toMatchObject({ code: '23514' });
     });
 
+    it('refuses an update that names any column of a transfer but the status, and lets only a pending hold\'s status move on', async () => {
+      const c = await customer(100n);
+      const h = (await ledger.hold({ idempotencyKey: key(), debitAccountId: c.id, creditAccountId: bank.id, amount: 10n })).transfer;
+      const { rows } = await pool.query<{ name: string }>(
+        `select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'ledger_transfers' and column_name <> 'status'`,
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(16);
+      // Naming a column is enough, even with the value it has. A column added to the table but not to the
+      // trigger's list would be updated here without an error.
+      const refused: Record<string, string | undefined> = {};
+      for (const { name } of rows) {
+        refused[name] = await pool.query(`update ledger_transfers set "${name}" = "${name}" where id = $1`, [h.id]).then(() => 'updated', (err: { code?: string }) => err.code);
+      }
+      expect(refused).toEqual(Object.fromEntries(rows.map((r) => [r.name, 'LG006'])));
+      const client = await pool.pool.connect();
+      try {
+        await client.query('begin');
+        await expect(client.query(`update ledger_transfers set status = 'pending' where id = $1`, [h.id])).rejects.toMatchObject({ code: 'LG006' });
+        await client.query('rollback');
+        await client.query('begin');
+        await client.query(`update ledger_transfers set status = 'voided' where id = $1`, [h.id]);
+        await expect(client.query(`update ledger_transfers set status = 'posted' where id = $1`, [h.id])).rejects.toMatchObject({ code: 'LG006' });
+      } finally {
+        await client.query('rollback');
+        client.release();
+      }
+      expect((await ledger.getTransfer(h.id)).status).toBe('pending');
+    });
+
     it('joins the caller\'s transaction when given a client', async () => {
       const c = await customer();
       const client = await pool.pool.connect();
