@@ -64,6 +64,31 @@ describe('GroupBatcher', () => {
     expect(ones).toHaveLength(1);
   });
 
+  it('starts the next statement before it answers the last one\'s items, and answers them on the next turn', async () => {
+    const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 2 });
+    const events: string[] = [];
+    const first = batcher.submit(1, 0);
+    const group = [2, 3].map((i) => batcher.submit(i, 0).then((r) => events.push(`answered ${r}`)));
+    const last = batcher.submit(4, 0).then((r) => events.push(`answered ${r}`));
+    ones[0].d.resolve('r1');
+    await first;
+    await tick();
+    expect(groups.map((g) => g.items)).toEqual([[2, 3]]);
+    groups[0].d.resolve(['r2', 'r3']);
+    // The group's items are not answered before the next statement (item 4, alone) has started.
+    await Promise.resolve();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(ones.map((o) => o.item)).toEqual([1, 4]);
+    expect(events).toEqual([]);
+    await Promise.all(group);
+    expect(events).toEqual(['answered r2', 'answered r3']);
+    // With nothing waiting, the last statement's item is answered at once.
+    ones[1].d.resolve('r4');
+    await last;
+    expect(events).toEqual(['answered r2', 'answered r3', 'answered r4']);
+  });
+
   it('sends the items a group left out through runOne, and the lane goes on meanwhile', async () => {
     const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 10 });
     const first = batcher.submit(1, 0);

@@ -51,35 +51,63 @@ export class GroupBatcher<T, R> {
     return this.lanes.reduce((n, l) => n + l.queue.length, 0);
   }
 
+  /**
+   * Runs a lane's statements one after another. When one ends and items are waiting, the next statement is
+   * started before the ended one's items are answered, and those answers go out on the next turn of the event
+   * loop (setImmediate). pg sends a pooled query on the next tick, so answering first would have it wait for
+   * everything the answers set off (the callers' responses written, say): the next statement would start only
+   * after that work, and Postgres would sit idle through it. This way Postgres runs the next statement while
+   * this process writes the answers of the last one.
+   */
   private async run(lane: { busy: boolean; queue: Array<Waiting<T, R>> }): Promise<void> {
     lane.busy = true;
-    while (lane.queue.length > 0) {
-      const batch = lane.queue.splice(0, Math.max(1, this.options.maxBatch));
-      if (batch.length === 1) {
-        const [one] = batch;
-        await this.runOne(one.item).then(one.resolve, one.reject);
-        continue;
+    let next = this.start(this.take(lane));
+    for (;;) {
+      const answer = await next;
+      if (lane.queue.length === 0) {
+        answer();
+        break;
       }
-      let results: Array<R | undefined>;
-      this.stats.groups++;
-      this.stats.grouped += batch.length;
-      try {
-        results = await this.runGroup(batch.map((b) => b.item));
-      } catch (err) {
+      next = this.start(this.take(lane));
+      setImmediate(answer);
+    }
+    lane.busy = false;
+  }
+
+  private take(lane: { queue: Array<Waiting<T, R>> }): Array<Waiting<T, R>> {
+    return lane.queue.splice(0, Math.max(1, this.options.maxBatch));
+  }
+
+  /** Starts a batch's statement; resolves (never rejects) with what answers its items. */
+  private start(batch: Array<Waiting<T, R>>): Promise<() => void> {
+    if (batch.length === 1) {
+      const [one] = batch;
+      return this.runOne(one.item).then(
+        (r) => () => one.resolve(r),
+        (err: unknown) => () => one.reject(err),
+      );
+    }
+    this.stats.groups++;
+    this.stats.grouped += batch.length;
+    return this.runGroup(batch.map((b) => b.item)).then(
+      (results) => () => this.answerGroup(batch, results),
+      (err: unknown) => {
         // Nothing of the group was written (one statement): each item decides on its own.
         this.stats.failedGroups++;
         this.options.onGroupError?.(err, batch.length);
-        results = [];
-      }
-      // The ones left out go alone, outside the lane, so they do not hold up the next group.
-      batch.forEach((b, i) => {
-        const r = results[i];
-        if (r !== undefined) return b.resolve(r);
-        this.stats.leftOut++;
-        this.runOne(b.item).then(b.resolve, b.reject);
-      });
-    }
-    lane.busy = false;
+        return () => this.answerGroup(batch, []);
+      },
+    );
+  }
+
+  private answerGroup(batch: Array<Waiting<T, R>>, results: Array<R | undefined>): void {
+    // The ones left out go alone, outside the lane, so they do not hold up the next group.
+    batch.forEach((b, i) => {
+      const r = results[i];
+      if (r !== undefined) return b.resolve(r);
+      this.stats.leftOut++;
+      this.runOne(b.item).then(b.resolve, b.reject);
+    });
   }
 }
 
