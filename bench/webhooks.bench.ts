@@ -102,6 +102,30 @@ function cpuBreakdown(before: Record<string, number>, after: Record<string, numb
     .join(', ');
 }
 
+/** The machine's CPU ticks so far (Linux /proc/stat: user nice system idle iowait irq softirq steal), empty elsewhere. */
+function machineTicks(): number[] {
+  try {
+    return readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * How the machine's CPUs spent a phase: busy, idle (idle + iowait) and stolen (a virtual machine's CPUs taken
+ * by the hypervisor for other guests). Steal is time this system did not get at all: it varies from hour to
+ * hour on a shared host and moves every figure here with it, so each phase prints it.
+ */
+function machineLine(before: number[], after: number[]): string {
+  if (before.length < 8 || after.length < 8) return 'machine CPU not known';
+  const d = after.map((v, i) => v - before[i]);
+  const total = d.reduce((a, b) => a + b, 0) || 1;
+  const idle = d[3] + d[4];
+  const steal = d[7];
+  const pctOf = (v: number) => `${Math.round((100 * v) / total)}%`;
+  return `machine CPU ${pctOf(total - idle - steal)} busy, ${pctOf(idle)} idle, ${pctOf(steal)} stolen`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Child {
@@ -516,7 +540,9 @@ async function main(): Promise<void> {
     const intakeStatements0 = await statementCounts(port, 'pasarela_webhook_intake_statements_total');
     const wal0 = await walCounters(pool);
     const cpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
+    const machine0 = machineTicks();
     const intake = await load(seconds * 1000, SPEI_CONCURRENCY, speiStep);
+    const machine1 = machineTicks();
     const cpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const wal1 = await walCounters(pool);
     const intakeStatements1 = await statementCounts(port, 'pasarela_webhook_intake_statements_total');
@@ -528,7 +554,7 @@ async function main(): Promise<void> {
         `ack p50 ${pct(intake.latencies, 0.5).toFixed(2)} ms, p99 ${pct(intake.latencies, 0.99).toFixed(2)} ms, max ${pct(intake.latencies, 1).toFixed(1)} ms, errors ${intake.errors}`,
     );
     if (intake.firstError) console.log(`  first error: ${intake.firstError}`);
-    console.log(`  CPU during the load, ms per delivery: ${cpuBreakdown(cpu0, cpu1, intake.ok)} (${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs)`);
+    console.log(`  CPU during the load, ms per delivery: ${cpuBreakdown(cpu0, cpu1, intake.ok)} (${intake.seconds.toFixed(1)} s wall on ${os.cpus().length} CPUs; ${machineLine(machine0, machine1)})`);
     // Deliveries persisted: every one (a redelivery too) goes through the intake statement; a redelivery in a group with its original goes alone after it.
     console.log(`  intake: ${statementLine(intakeStatements0, intakeStatements1, intake.ok)}`);
     // The worker applies while the load runs, so this is intake and most of the applying.
@@ -627,7 +653,9 @@ async function main(): Promise<void> {
     const checkpoints0 = await checkpoints(pool);
     const dwal0 = await walCounters(pool);
     const dcpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
+    const dmachine0 = machineTicks();
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
+    const dmachine1 = machineTicks();
     const dcpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const dwal1 = await walCounters(pool);
     const checkpoints1 = await checkpoints(pool);
@@ -638,7 +666,7 @@ async function main(): Promise<void> {
         `p50 ${pct(debit.latencies, 0.5).toFixed(2)} ms, p99 ${pct(debit.latencies, 0.99).toFixed(2)} ms, max ${pct(debit.latencies, 1).toFixed(1)} ms, errors ${debit.errors}`,
     );
     if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
-    console.log(`  CPU during the load, ms per DEBIT: ${cpuBreakdown(dcpu0, dcpu1, debit.calls)}`);
+    console.log(`  CPU during the load, ms per DEBIT: ${cpuBreakdown(dcpu0, dcpu1, debit.calls)} (${machineLine(dmachine0, dmachine1)})`);
     console.log(`  authorization: ${statementLine(debitStatements0, debitStatements1, debit.calls)}`);
     // A checkpoint inside the phase (one forced by the SPEI IN phase's WAL, say) slows every write for a while.
     console.log(`  Postgres checkpoints during the phase: ${checkpoints1 - checkpoints0}`);
