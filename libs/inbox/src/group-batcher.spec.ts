@@ -34,10 +34,12 @@ describe('GroupBatcher', () => {
     return { batcher, ones, groups, errors };
   }
 
-  it('runs an item alone and at once when its lane is idle', async () => {
+  it('runs an item alone, on the next turn, when its lane is idle', async () => {
     const { batcher, ones, groups } = harness({ lanes: 2, maxBatch: 10 });
     const a = batcher.submit(1, 0);
     const b = batcher.submit(2, 1); // another lane: not held up by the first
+    expect(ones).toHaveLength(0);
+    await tick();
     expect(ones.map((o) => o.item)).toEqual([1, 2]);
     ones[0].d.resolve('one');
     ones[1].d.resolve('two');
@@ -46,9 +48,20 @@ describe('GroupBatcher', () => {
     expect(groups).toHaveLength(0);
   });
 
+  it('sends what arrives in one turn at an idle lane as one statement', async () => {
+    const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 10 });
+    const burst = [1, 2, 3].map((i) => batcher.submit(i, 0));
+    await tick();
+    expect(ones).toHaveLength(0);
+    expect(groups.map((g) => g.items)).toEqual([[1, 2, 3]]);
+    groups[0].d.resolve(['r1', 'r2', 'r3']);
+    await expect(Promise.all(burst)).resolves.toEqual(['r1', 'r2', 'r3']);
+  });
+
   it('groups what waited for a busy lane, up to maxBatch, one statement per lane at a time', async () => {
     const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 3 });
     const first = batcher.submit(1, 7);
+    await tick(); // item 1 alone: the lane is busy from here
     const waiting = [2, 3, 4, 5, 6].map((i) => batcher.submit(i, 7));
     expect(ones).toHaveLength(1);
     expect(groups).toHaveLength(0); // nothing else runs while the lane is busy
@@ -68,6 +81,7 @@ describe('GroupBatcher', () => {
     const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 2 });
     const events: string[] = [];
     const first = batcher.submit(1, 0);
+    await tick();
     const group = [2, 3].map((i) => batcher.submit(i, 0).then((r) => events.push(`answered ${r}`)));
     const last = batcher.submit(4, 0).then((r) => events.push(`answered ${r}`));
     ones[0].d.resolve('r1');
@@ -92,6 +106,7 @@ describe('GroupBatcher', () => {
   it('sends the items a group left out through runOne, and the lane goes on meanwhile', async () => {
     const { batcher, ones, groups } = harness({ lanes: 1, maxBatch: 10 });
     const first = batcher.submit(1, 0);
+    await tick();
     const a = batcher.submit(2, 0);
     const b = batcher.submit(3, 0);
     const c = batcher.submit(4, 0);
@@ -102,6 +117,7 @@ describe('GroupBatcher', () => {
     await tick();
     expect(ones.map((o) => o.item)).toEqual([1, 3]);
     const later = batcher.submit(5, 0); // the lane is free again: item 5 does not wait for item 3
+    await tick();
     expect(ones.map((o) => o.item)).toEqual([1, 3, 5]);
     ones[1].d.resolve('r3 alone');
     ones[2].d.resolve('r5');
@@ -112,6 +128,7 @@ describe('GroupBatcher', () => {
   it('runs every item of a failed group alone, and hands each its own error', async () => {
     const { batcher, ones, groups, errors } = harness({ lanes: 1, maxBatch: 10 });
     const first = batcher.submit(1, 0);
+    await tick();
     const a = batcher.submit(2, 0);
     const b = batcher.submit(3, 0);
     ones[0].d.resolve('r1');
@@ -133,6 +150,7 @@ describe('GroupBatcher', () => {
     const { batcher, ones } = harness({ lanes: 1, maxBatch: 1 });
     const a = batcher.submit(1, 0);
     const b = batcher.submit(2, 0);
+    await tick();
     ones[0].d.reject(new Error('no'));
     await expect(a).rejects.toThrow('no');
     await tick();

@@ -10,9 +10,10 @@ export interface GroupBatchStats {
 /**
  * Natural batching of statements, in lanes (DEBIT authorizations, webhook intake). Each item has a lane (the
  * caller picks it so that two lanes never lock the same rows: for DEBITs the settlement shard, for intake the
- * dedup key), and a lane runs one statement at a time. An item that finds its lane idle runs alone, at once (so
- * an idle gateway adds no wait); items that arrive while their lane is busy wait, and when it frees up it takes
- * up to `maxBatch` of them as one group statement. So under load the per-statement cost (executor start,
+ * dedup key), and a lane runs one statement at a time. An item that finds its lane idle starts it on the next
+ * turn of the event loop (so an idle gateway adds microseconds), with whatever else arrived in that turn; items
+ * that arrive while their lane is busy wait, and when it frees up it takes up to `maxBatch` of them as one group
+ * statement. So under load the per-statement cost (executor start,
  * constraint checks, the commit and its WAL flush, a round trip) is shared by the group, and an item waits at
  * most for the statement ahead of it.
  *
@@ -42,7 +43,13 @@ export class GroupBatcher<T, R> {
     const l = this.lanes[Math.abs(lane) % this.lanes.length];
     return new Promise<R>((resolve, reject) => {
       l.queue.push({ item, resolve, reject });
-      if (!l.busy) void this.run(l);
+      if (!l.busy) {
+        // An idle lane starts on the next turn of the event loop, not at once: requests read in the same turn
+        // (a client's burst after its answers) then go as one statement instead of one alone and the rest
+        // waiting for it. Idle, that costs a setImmediate (microseconds).
+        l.busy = true;
+        setImmediate(() => void this.run(l));
+      }
     });
   }
 
@@ -60,7 +67,6 @@ export class GroupBatcher<T, R> {
    * this process writes the answers of the last one.
    */
   private async run(lane: { busy: boolean; queue: Array<Waiting<T, R>> }): Promise<void> {
-    lane.busy = true;
     let next = this.start(this.take(lane));
     for (;;) {
       const answer = await next;
