@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '#libs/config';
 import { DatabasePool } from '#libs/database';
-import { balancesOf, postingHash, type LedgerAccount } from '#libs/ledger';
+import { balancesOf, postingHash, requestHash, type LedgerAccount } from '#libs/ledger';
 
 // credencial_debit_authorize places the DEBIT's hold itself, with the request hash and balances the TypeScript
 // ledger would use: these pin the SQL helpers to their TypeScript twins.
@@ -20,6 +20,15 @@ describe('credencial_debit_authorize helpers', () => {
       const ts = postingHash('hold', 'MXN', [{ debit, credit, amount, kind: 'card_debit', ref, metadata: { event_id: event } }]);
       const { rows } = await pool.query('select credencial_debit_hold_hash($1, $2, $3, $4, $5) as h', [debit, credit, amount.toString(), ref, event]);
       expect(rows[0].h).toBe(ts);
+    }
+  });
+
+  it('hashes the settlement of a hold exactly as LedgerService.post() does (credencial_debit_settle)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const hold = randomUUID();
+      const event = randomUUID();
+      const { rows } = await pool.query('select credencial_debit_settle_hash($1, $2) as h', [hold, event]);
+      expect(rows[0].h).toBe(requestHash(['post', hold, null, { event_id: event }]));
     }
   });
 

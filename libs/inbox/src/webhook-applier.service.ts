@@ -111,41 +111,27 @@ export class WebhookApplier {
   /**
    * Card-debit settlement in batches: up to `limit` authorized DEBIT rows still PENDING (oldest first, rows locked
    * elsewhere or in `exclude` skipped, and none that already failed once: those are the job path's), their holds
-   * posted in one ledger call (keys `wh:settle:<event id>`, as the one-row path), the rows APPLIED, all in one
-   * transaction. A failure rolls it all back and is thrown as a DebitBatchError naming the rows, for the caller
-   * to hand them to the job path (retries, backoff, dead letter) one by one.
+   * posted (keys `wh:settle:<event id>` and request hashes as the one-row path's, so each replays the other), the
+   * rows APPLIED: one autocommitted statement, `credencial_debit_settle` (see its migration), so the hot accounts'
+   * row locks never wait on a round trip to this process. A failure rolls it all back and is thrown as a
+   * DebitBatchError naming the rows it would have taken (read again), for the caller to hand them to the job
+   * path (retries, backoff, dead letter) one by one.
    */
   async settleDebitBatch(limit: number, exclude: readonly string[] = []): Promise<ApplyResult[]> {
-    let ids: string[] = [];
     try {
-      return await inTransaction(this.inbox.pool, async (client) => {
-        // No wait for the WAL flush, so the accounts' row locks go at once. A crash may lose the batch's commit: its rows
-        // are then still PENDING and their holds pending, and the next pass settles them (same keys). An answer or
-        // reversal that read the settled totals commits synchronously, which flushes this commit first.
-        await client.query('set local synchronous_commit = off');
-        const { rows } = await client.query({
-          name: 'debit_settle_batch',
-          text: `select e.id, e.outcome, e.ledger_transfer_id, t.status as hold_status
-                   from webhook_events e left join ledger_transfers t on t.id = e.ledger_transfer_id
-                  where e.status = 'PENDING' and e.type = 'debit' and e.attempts = 0 and e.id <> all($2::uuid[])
-                  order by e.received_at limit $1 for update of e skip locked`,
-          values: [limit, exclude],
-        });
-        if (rows.length === 0) return [];
-        ids = rows.map((r) => r.id as string);
-        const outcomes = rows.map((r) => debitSettlementOutcome(r.ledger_transfer_id, r.hold_status, r.outcome));
-        await client.query({
-          name: 'debit_settle_batch_done',
-          text: `update webhook_events w set status = 'APPLIED', outcome = v.outcome, applied_at = now(), updated_at = now()
-                   from unnest($1::uuid[], $2::text[]) as v(id, outcome) where w.id = v.id`,
-          values: [ids, outcomes],
-        });
-        // The ledger last: postMany locks the (hot) accounts at its very end, so they are held only until the commit.
-        const toPost = rows.filter((r, i) => r.ledger_transfer_id && outcomes[i] === 'settled');
-        await this.ledger.postMany(toPost.map((r) => ({ idempotencyKey: `wh:settle:${r.id}`, pendingId: r.ledger_transfer_id, metadata: { event_id: r.id } })), { db: client });
-        return rows.map((r, i) => ({ id: r.id as string, status: 'APPLIED', outcome: outcomes[i], applied: true }));
+      const { rows } = await this.inbox.pool.query<{ event_id: string; outcome: string }>({
+        name: 'credencial_debit_settle',
+        text: 'select event_id, outcome from credencial_debit_settle($1, $2::uuid[])',
+        values: [limit, exclude],
       });
+      return rows.map((r) => ({ id: r.event_id, status: 'APPLIED', outcome: r.outcome, applied: true }));
     } catch (err) {
+      const ids = await this.inbox.pool
+        .query<{ id: string }>({
+          text: `select id from webhook_events where status = 'PENDING' and type = 'debit' and attempts = 0 and id <> all($2::uuid[]) order by received_at limit $1`,
+          values: [limit, exclude],
+        })
+        .then((r) => r.rows.map((x) => x.id), () => [] as string[]);
       throw new DebitBatchError(ids, err);
     }
   }
