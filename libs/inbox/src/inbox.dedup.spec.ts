@@ -1,4 +1,4 @@
-import { cardTransactionKey, clabeStatusKey, debitKey, dedupKey, reverseKey } from './inbox.dedup.js';
+import { cardTransactionKey, clabeStatusKey, debitKey, dedupKey, numbersAsText, payloadHash, reverseKey } from './inbox.dedup.js';
 
 // The document's DEBIT and REVERSE examples (reference "-" / "?", identifier_adq "?").
 const DOC_DEBIT = {
@@ -56,5 +56,22 @@ describe('CLABE status keys', () => {
     expect(clabeStatusKey(p, undefined, null)).toBe('646180123300000408:0:after:none');
     expect(clabeStatusKey(p, undefined, 'e1')).toBe('646180123300000408:0:after:e1');
     expect(() => dedupKey('clabe_status', p, undefined, 'x')).toThrow(/latest/);
+  });
+});
+
+describe('payloadHash', () => {
+  it('hashes a payload the same whatever its key order', () => {
+    expect(payloadHash({ a: 1, b: '2' })).toBe(payloadHash({ b: '2', a: 1 }));
+    expect(payloadHash({ a: 1, b: '2' })).not.toBe(payloadHash({ a: 1, b: '3' }));
+  });
+});
+
+describe('numbersAsText', () => {
+  it('takes each amount\'s literal from the raw body, the same on every call', () => {
+    const raw = Buffer.from('{"amount": 2000.10, "amount_liq":10, "commission" :0.5, "other": 1.5}');
+    const body = JSON.parse(raw.toString()) as Record<string, unknown>;
+    for (let i = 0; i < 3; i++) {
+      expect(numbersAsText(raw, body, ['amount', 'amount_liq', 'commission'])).toEqual({ amount: '2000.10', amount_liq: '10.00', commission: '0.50', other: 1.5 });
+    }
   });
 });

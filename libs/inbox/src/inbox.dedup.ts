@@ -134,6 +134,17 @@ export function dedupKey(type: WebhookType, payload: Record<string, unknown>, de
   }
 }
 
+const numberPatterns = new Map<string, RegExp>();
+/** The literal of a top-level JSON number field, compiled once per field name (the names are the code's own). */
+function numberPattern(field: string): RegExp {
+  let re = numberPatterns.get(field);
+  if (!re) {
+    re = new RegExp(`"${field}"\\s*:\\s*(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`);
+    numberPatterns.set(field, re);
+  }
+  return re;
+}
+
 /**
  * Replaces the JSON numbers of `fields` in a parsed body by their literal text in the raw body, so amounts
  * (Credencial sends 2000.0) are parsed exactly with Money.parse, never through float arithmetic.
@@ -144,7 +155,7 @@ export function numbersAsText(raw: Buffer, body: Record<string, unknown>, fields
   const source = raw.toString('utf8');
   for (const f of fields) {
     if (typeof out[f] !== 'number') continue;
-    const m = new RegExp(`"${f}"\\s*:\\s*(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`).exec(source);
+    const m = numberPattern(f).exec(source);
     if (m) out[f] = m[1];
   }
   // One spelling per amount ("300", 300.0 and "300.00" are the same event): two decimals, exactly.
