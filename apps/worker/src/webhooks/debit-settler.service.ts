@@ -5,7 +5,7 @@ import { DebitBatchError, WebhookApplier, WebhookIntakeService } from '#libs/inb
 import { AppLogger } from '#libs/logging';
 import { PeriodicSweeper } from '../periodic-sweeper.js';
 
-/** Rows per settlement transaction: enough to drain thousands of debits a second, short enough to hold locks briefly. */
+/** Rows per settlement statement: enough to drain thousands of debits a second, short enough to hold locks briefly. */
 export const DEBIT_SETTLE_BATCH = 250;
 /**
  * The wait after a pass that settled rows. Under a steady stream of DEBITs the settler then posts small batches
@@ -19,8 +19,8 @@ const HANDED_OVER_MS = 60_000;
 
 /**
  * Settles authorized card debits: every DEBIT_SETTLE_INTERVAL_MS (every DEBIT_SETTLE_BUSY_DELAY_MS while there
- * are some), the DEBIT rows the gateway left PENDING (each with its hold) are posted in batches, one transaction
- * each, until none is left. The gateway enqueues no job per DEBIT: the row in Postgres is the work item, so
+ * are some), the DEBIT rows the gateway left PENDING (each with its hold) are posted in batches, one
+ * autocommitted statement each (credencial_debit_settle), until none is left. The gateway enqueues no job per DEBIT: the row in Postgres is the work item, so
  * nothing is lost if Redis is, and a DEBIT costs the authorization path no queue round trip. A batch that fails is rolled back and its rows go to the job path
  * one by one (retries with backoff, then FAILED). Several workers may run this: rows are taken with SKIP LOCKED.
  */
