@@ -159,4 +159,24 @@ describe('GroupBatcher', () => {
     await expect(b).resolves.toBe('r2');
     expect(batcher.waiting).toBe(0);
   });
+
+  it('treats a statement that throws at once like one that fails, and the lane goes on', async () => {
+    let calls = 0;
+    const batcher = new GroupBatcher<number, string>(
+      (item) => {
+        calls++;
+        if (item === 2) throw new Error('bad item');
+        return Promise.resolve(`r${item}`);
+      },
+      () => {
+        throw new Error('bad group');
+      },
+      { lanes: 1, maxBatch: 10 },
+    );
+    const items = [1, 2, 3].map((i) => batcher.submit(i, 0).then((r) => r, (e: Error) => e.message));
+    await expect(Promise.all(items)).resolves.toEqual(['r1', 'bad item', 'r3']);
+    expect(batcher.stats).toMatchObject({ groups: 1, failedGroups: 1, leftOut: 3 });
+    await expect(batcher.submit(4, 0)).resolves.toBe('r4');
+    expect(calls).toBe(4);
+  });
 });

@@ -88,14 +88,14 @@ export class GroupBatcher<T, R> {
   private start(batch: Array<Waiting<T, R>>): Promise<() => void> {
     if (batch.length === 1) {
       const [one] = batch;
-      return this.runOne(one.item).then(
+      return settled(() => this.runOne(one.item)).then(
         (r) => () => one.resolve(r),
         (err: unknown) => () => one.reject(err),
       );
     }
     this.stats.groups++;
     this.stats.grouped += batch.length;
-    return this.runGroup(batch.map((b) => b.item)).then(
+    return settled(() => this.runGroup(batch.map((b) => b.item))).then(
       (results) => () => this.answerGroup(batch, results),
       (err: unknown) => {
         // Nothing of the group was written (one statement): each item decides on its own.
@@ -112,8 +112,17 @@ export class GroupBatcher<T, R> {
       const r = results[i];
       if (r !== undefined) return b.resolve(r);
       this.stats.leftOut++;
-      this.runOne(b.item).then(b.resolve, b.reject);
+      settled(() => this.runOne(b.item)).then(b.resolve, b.reject);
     });
+  }
+}
+
+/** The call's promise, with a synchronous throw turned into a rejection (so a lane never stops on one). */
+function settled<X>(call: () => Promise<X>): Promise<X> {
+  try {
+    return call();
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
 
