@@ -24,6 +24,10 @@ declare
   v_ids uuid[];
   v_outcomes text[];
   v_holds uuid[];
+  v_keys text[];
+  v_hashes text[];
+  v_posts uuid[];
+  v_metadata jsonb[];
 begin
   -- Nothing is lost if this commit is: the rows are then still PENDING and their holds pending, and the next
   -- pass settles them with the same keys. A later answer or reversal that read the settled totals commits
@@ -46,11 +50,15 @@ begin
   end if;
   update webhook_events w set status = 'APPLIED', outcome = v.outcome, applied_at = now(), updated_at = now()
     from unnest(v_ids, v_outcomes) v(id, outcome) where w.id = v.id;
-  -- The ledger last: ledger_post_many locks the (hot) accounts at its very end.
-  perform 1 from ledger_post_many(
-    array(select 'wh:settle:' || s.id from unnest(v_ids, v_outcomes, v_holds) with ordinality s(id, outcome, hold, o) where s.outcome = 'settled' order by s.o),
-    array(select credencial_debit_settle_hash(s.hold, s.id) from unnest(v_ids, v_outcomes, v_holds) with ordinality s(id, outcome, hold, o) where s.outcome = 'settled' order by s.o),
-    array(select s.hold from unnest(v_ids, v_outcomes, v_holds) with ordinality s(id, outcome, hold, o) where s.outcome = 'settled' order by s.o),
-    array(select jsonb_build_object('event_id', s.id) from unnest(v_ids, v_outcomes, v_holds) with ordinality s(id, outcome, hold, o) where s.outcome = 'settled' order by s.o));
+  -- The posts of the pending holds, as LedgerService.post() would make them (key, hash, metadata).
+  select array_agg('wh:settle:' || s.id order by s.o), array_agg(credencial_debit_settle_hash(s.hold, s.id) order by s.o),
+         array_agg(s.hold order by s.o), array_agg(jsonb_build_object('event_id', s.id) order by s.o)
+    into v_keys, v_hashes, v_posts, v_metadata
+    from unnest(v_ids, v_outcomes, v_holds) with ordinality s(id, outcome, hold, o)
+   where s.outcome = 'settled';
+  -- The ledger last: ledger_post_many locks the (hot) accounts at its very end. No pending hold: nothing to post.
+  if v_keys is not null then
+    perform 1 from ledger_post_many(v_keys, v_hashes, v_posts, v_metadata);
+  end if;
   return query select v.id, v.outcome from unnest(v_ids, v_outcomes) v(id, outcome);
 end $$;
