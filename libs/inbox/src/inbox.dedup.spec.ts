@@ -1,4 +1,5 @@
-import { cardTransactionKey, clabeStatusKey, debitKey, dedupKey, numbersAsText, payloadHash, reverseKey } from './inbox.dedup.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, canonicalJsonByReplacer, cardTransactionKey, clabeStatusKey, debitKey, dedupKey, numbersAsText, payloadHash, reverseKey } from './inbox.dedup.js';
 
 // The document's DEBIT and REVERSE examples (reference "-" / "?", identifier_adq "?").
 const DOC_DEBIT = {
@@ -63,6 +64,50 @@ describe('payloadHash', () => {
   it('hashes a payload the same whatever its key order', () => {
     expect(payloadHash({ a: 1, b: '2' })).toBe(payloadHash({ b: '2', a: 1 }));
     expect(payloadHash({ a: 1, b: '2' })).not.toBe(payloadHash({ a: 1, b: '3' }));
+  });
+
+  it('keeps the hash stored for the document\'s DEBIT (a changed canonical form would turn redeliveries into conflicts)', () => {
+    expect(payloadHash(DOC_DEBIT)).toBe(createHash('sha256').update(JSON.stringify(Object.fromEntries(Object.entries(DOC_DEBIT).sort()))).digest('base64url'));
+    expect(payloadHash(DOC_DEBIT)).toBe('mgV5uH3tLdhFwraFbJpvxgWQyWpzEvnDx7v06avbj04');
+  });
+
+  it('canonical JSON: the sorted copy stringified writes what the replacer definition writes, for any JSON value', () => {
+    // A seeded generator, so a failure reproduces.
+    let seed = 20261202;
+    const rnd = (n: number): number => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const keys = ['a', 'b', 'B', 'é', '10', '2', '0', '01', '4294967295', '4294967294', '__proto__', '', ' z', '\u2028', '😀', 'a"b'];
+    const value = (depth: number): unknown => {
+      switch (rnd(depth > 3 ? 6 : 9)) {
+        case 0: return null;
+        case 1: return rnd(2) === 0;
+        case 2: return [0, -0, 1.5, -2e-7, 1e21, 123456789012, Number.NaN, Number.POSITIVE_INFINITY][rnd(8)];
+        case 3: return ['', 'x', 'ñandú', '"q"\\', '\u0000\n', '\ud800', '2000.00'][rnd(7)];
+        case 4: return BigInt(rnd(1000)) * 10n ** 20n;
+        case 5: return undefined;
+        case 6: case 7: {
+          const o: Record<string, unknown> = {};
+          for (let i = rnd(6); i > 0; i--) Object.defineProperty(o, keys[rnd(keys.length)], { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+          return o;
+        }
+        default: return Array.from({ length: rnd(4) }, () => value(depth + 1));
+      }
+    };
+    for (let i = 0; i < 3000; i++) {
+      const v = value(0);
+      if (v === undefined) continue;
+      expect(canonicalJson(v)).toBe(canonicalJsonByReplacer(v));
+    }
+    // What the fast path hands to the definition (a toJSON, a boxed primitive) comes out as the definition writes it.
+    const odd = { b: new Date(0), a: [new Number(1)] };
+    expect(canonicalJson(odd)).toBe('{"a":[{}],"b":"1970-01-01T00:00:00.000Z"}');
+    expect(canonicalJson(odd)).toBe(canonicalJsonByReplacer(odd));
+    expect(canonicalJson(JSON.parse('{"__proto__": {"y": 1, "x": 2}, "a": 1}'))).toBe('{"__proto__":{"x":2,"y":1},"a":1}');
   });
 });
 

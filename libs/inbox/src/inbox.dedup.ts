@@ -2,8 +2,25 @@ import { createHash } from 'node:crypto';
 import { Money, ValidationError } from '#libs/domain';
 import type { WebhookType } from './inbox.types.js';
 
-/** JSON with object keys sorted: the same content always hashes the same. */
+/**
+ * JSON with object keys sorted: the same content always hashes the same. Stored payload hashes are this exact
+ * string's, so its output must never change: it is JSON.stringify's over a copy of the value whose objects
+ * were rebuilt with sorted keys (which puts array-index keys first, in numeric order, as any JS object does)
+ * and whose bigints are strings (canonicalJsonByReplacer, the definition). Every webhook pays for it, so plain
+ * JSON values are copied that way first and stringified without a replacer; anything else (a toJSON, a class
+ * instance, a boxed primitive) takes the definition's path.
+ */
 export function canonicalJson(value: unknown): string {
+  try {
+    return JSON.stringify(sortedCopy(value));
+  } catch (e) {
+    if (e !== NOT_PLAIN) throw e;
+  }
+  return canonicalJsonByReplacer(value);
+}
+
+/** The definition (and the path for values sortedCopy does not take). */
+export function canonicalJsonByReplacer(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === 'bigint') return v.toString();
     if (v && typeof v === 'object' && !Array.isArray(v)) {
@@ -11,6 +28,28 @@ export function canonicalJson(value: unknown): string {
     }
     return v;
   });
+}
+
+const NOT_PLAIN = Symbol('not a plain JSON value');
+
+/** What the definition's replacer makes of a plain JSON value, made up front. */
+function sortedCopy(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) throw NOT_PLAIN;
+    return v.map(sortedCopy);
+  }
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
+  const keys = Object.keys(v).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    // An assignment would set the copy's prototype, not a "__proto__" property as Object.fromEntries does.
+    if (k === '__proto__') throw NOT_PLAIN;
+    out[k] = sortedCopy((v as Record<string, unknown>)[k]);
+  }
+  return out;
 }
 
 export function payloadHash(payload: unknown): string {
