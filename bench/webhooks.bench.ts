@@ -140,6 +140,8 @@ function start(name: string, script: string, env: Record<string, string>): Child
   const fd = openSync(log, 'w');
   const prof = profileDir();
   const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  // `--trace-gc`: the children's garbage collections in their logs (to tell a GC pause from a database stall).
+  if (process.argv.includes('--trace-gc')) flags.push('--trace-gc');
   const proc = spawn(process.execPath, [...flags, script], { env: childEnvironment(env), stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
@@ -294,11 +296,14 @@ interface LoadResult {
   seconds: number;
   latencies: number[];
   firstError?: string;
+  /** The latencies of the requests that ended in each second of the run (closed loop only). */
+  bySecond?: number[][];
 }
 
 /** Closed loop: `concurrency` loops each sending one request after the other for `ms`. */
 async function load(ms: number, concurrency: number, step: () => Promise<boolean>): Promise<LoadResult> {
   const latencies: number[] = [];
+  const bySecond: number[][] = [];
   let ok = 0;
   let errors = 0;
   let firstError: string | undefined;
@@ -315,12 +320,15 @@ async function load(ms: number, concurrency: number, step: () => Promise<boolean
           errors++;
           firstError ??= (err as Error).message;
         }
-        latencies.push(performance.now() - s);
+        const now = performance.now();
+        latencies.push(now - s);
+        (bySecond[Math.floor((now - t0) / 1000)] ??= []).push(now - s);
       }
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { calls: latencies.length, ok, errors, seconds: (performance.now() - t0) / 1000, latencies, firstError };
+  for (const l of bySecond) l?.sort((a, b) => a - b);
+  return { calls: latencies.length, ok, errors, seconds: (performance.now() - t0) / 1000, latencies, firstError, bySecond };
 }
 
 /**
@@ -422,6 +430,45 @@ function walLine(a: WalCounters, b: WalCounters, n: number): string {
   return parts.join(', ');
 }
 
+/**
+ * `--waits`: samples pg_stat_activity every 20 ms while a phase runs, for the DEBIT authorization statements
+ * in flight: what they were waiting on (CPU when nothing), and the longest one seen waiting for its WAL flush.
+ * It tells a host whose disk stalled (a commit's fsync taking 100 ms and more, every DEBIT queued behind it)
+ * from a slow build. Off by default: the sampling itself costs a little CPU.
+ */
+function sampleWaits(pool: DatabasePool): () => Promise<string> {
+  let stop = false;
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let longestWalSync = 0;
+  const done = (async () => {
+    const client = await pool.pool.connect();
+    try {
+      while (!stop) {
+        const { rows } = await client.query<{ wait: string; ms: number }>(
+          `select coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait, extract(epoch from clock_timestamp() - query_start) * 1000 as ms
+             from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and state = 'active' and query like '%credencial_debit_authorize%'`,
+        );
+        for (const r of rows) {
+          samples++;
+          counts.set(r.wait, (counts.get(r.wait) ?? 0) + 1);
+          if (r.wait === 'IO:WALSync') longestWalSync = Math.max(longestWalSync, Number(r.ms));
+        }
+        await sleep(20);
+      }
+    } finally {
+      client.release();
+    }
+  })();
+  return async () => {
+    stop = true;
+    await done;
+    const shares = [...counts].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${w} ${((100 * n) / Math.max(1, samples)).toFixed(0)}%`).join(', ');
+    return `authorization statements sampled ${samples} times: ${shares || 'none'}; longest seen waiting for its WAL flush ${longestWalSync.toFixed(0)} ms into the statement`;
+  };
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
@@ -489,6 +536,13 @@ async function main(): Promise<void> {
     const overrides: Record<string, string> = process.argv.includes('--pool') ? { DATABASE_POOL_SIZE: String(arg('pool', 10)) } : {};
     // `--settle-interval N`: DEBIT_SETTLE_INTERVAL_MS of the worker (default: the shipped default).
     if (process.argv.includes('--settle-interval')) overrides.DEBIT_SETTLE_INTERVAL_MS = String(arg('settle-interval', 250));
+    // `--env KEY=VALUE` (repeatable): any setting of both processes, to compare configurations in one series.
+    process.argv.forEach((a, i) => {
+      const kv = a === '--env' ? process.argv[i + 1] : undefined;
+      const eq = kv?.indexOf('=') ?? -1;
+      if (kv && eq > 0) overrides[kv.slice(0, eq)] = kv.slice(eq + 1);
+    });
+    if (Object.keys(overrides).length) console.log(`settings: ${Object.entries(overrides).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     const env = { DATABASE_URL: url, REDIS_URL: servers.redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...overrides };
     const gateway = start('gateway', 'dist/apps/gateway/src/main.js', env);
     children.push(gateway);
@@ -654,7 +708,9 @@ async function main(): Promise<void> {
     const dwal0 = await walCounters(pool);
     const dcpu0 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const dmachine0 = machineTicks();
+    const stopWaits = process.argv.includes('--waits') ? sampleWaits(pool) : undefined;
     const debit = await load(debitSeconds * 1000, DEBIT_CONCURRENCY, debitStep);
+    const waits = await stopWaits?.();
     const dmachine1 = machineTicks();
     const dcpu1 = cpuSnapshot(gateway.proc.pid, worker.proc.pid);
     const dwal1 = await walCounters(pool);
@@ -666,10 +722,13 @@ async function main(): Promise<void> {
         `p50 ${pct(debit.latencies, 0.5).toFixed(2)} ms, p99 ${pct(debit.latencies, 0.99).toFixed(2)} ms, max ${pct(debit.latencies, 1).toFixed(1)} ms, errors ${debit.errors}`,
     );
     if (debit.firstError) console.log(`  first error: ${debit.firstError}`);
+    // Whether the tail is spread over the phase or comes from a few stalls.
+    console.log(`  per second (n, p50, p99 ms): ${(debit.bySecond ?? []).filter((l) => l?.length).map((l) => `${l.length} ${pct(l, 0.5).toFixed(1)} ${pct(l, 0.99).toFixed(1)}`).join(' | ')}`);
     console.log(`  CPU during the load, ms per DEBIT: ${cpuBreakdown(dcpu0, dcpu1, debit.calls)} (${machineLine(dmachine0, dmachine1)})`);
     console.log(`  authorization: ${statementLine(debitStatements0, debitStatements1, debit.calls)}`);
     // A checkpoint inside the phase (one forced by the SPEI IN phase's WAL, say) slows every write for a while.
     console.log(`  Postgres checkpoints during the phase: ${checkpoints1 - checkpoints0}`);
+    if (waits) console.log(`  ${waits}`);
     // Authorization and (the settler keeping up) settlement.
     console.log(`  WAL during the load, per DEBIT: ${walLine(dwal0, dwal1, debit.calls)}`);
 
